@@ -1,0 +1,107 @@
+"""The `guanxi` command: serve, demo, createadmin, worker, scheduler, and anything
+else passed through to Django's manage (`guanxi migrate`, `guanxi shell` ...)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+    import django
+
+    django.setup()
+
+
+def manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["guanxi", *argv])
+
+
+def _prepare() -> None:
+    """Migrate and collect static files: everything a fresh data directory needs."""
+    manage(["migrate", "--noinput", "-v", "0"])
+    manage(["collectstatic", "--noinput", "-v", "0"])
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="guanxi serve", description="Run web, worker and scheduler.")
+    parser.add_argument("--host", default=os.environ.get("GUANXI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GUANXI_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=1, help="web processes")
+    parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+    parser.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
+    parser.add_argument("--demo", action="store_true", help="seed demo data first (idempotent)")
+    args = parser.parse_args(argv)
+
+    _prepare()
+    if args.demo:
+        manage(["demo"])
+    python = sys.executable
+    children: list[subprocess.Popen] = []
+    if not args.no_worker:
+        children.append(subprocess.Popen([python, "-m", "guanxi.cli", "worker"]))
+    if not args.no_scheduler:
+        children.append(subprocess.Popen([python, "-m", "guanxi.cli", "scheduler"]))
+    web = [python, "-m", "uvicorn", "guanxi.asgi:application", "--host", args.host,
+           "--port", str(args.port), "--workers", str(args.workers), "--proxy-headers"]
+    children.append(subprocess.Popen(web))
+    print(f"Guanxi is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+
+    def stop(*_args: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return max((child.returncode or 0) for child in children)
+
+
+def worker(argv: list[str]) -> None:
+    manage(["db_worker", "--no-reload", *argv])
+
+
+def scheduler(argv: list[str]) -> None:
+    _django_setup()
+    from guanxi.core.scheduler import run_scheduler
+
+    run_scheduler()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "help"
+    rest = argv[1:]
+    if command == "serve":
+        sys.exit(serve(rest))
+    elif command == "worker":
+        worker(rest)
+    elif command == "scheduler":
+        scheduler(rest)
+    elif command == "createadmin":
+        manage(["createsuperuser", *rest])
+    else:
+        manage(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Guanxi's two commands.
+
+    python3 run.py          set up everything and serve Guanxi on SQLite with demo data
+    python3 run.py test     install what the tests need and run the whole suite
+
+Needs only Python 3.11+. Everything is installed into ./.venv.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("GUANXI_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*cmd: object, env: dict | None = None, check: bool = True) -> int:
+    result = subprocess.run([str(part) for part in cmd], cwd=ROOT, env=env)
+    if check and result.returncode != 0:
+        sys.exit(result.returncode)
+    return result.returncode
+
+
+def ensure_venv(extra: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("Guanxi needs Python 3.11 or newer (found %s)." % sys.version.split()[0])
+    if not PY.exists():
+        say(f"creating a virtual environment in {VENV}")
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # ensurepip missing on some Debian/Ubuntu Pythons
+            sys.exit(f"Could not create a virtualenv ({exc}). On Debian/Ubuntu: apt install python3-venv")
+    spec = f".[{extra}]" if extra else "."
+    stamp = VENV / f".guanxi-installed-{extra or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing Guanxi and its dependencies ({spec})")
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", spec)
+    stamp.write_text(digest)
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("GUANXI_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ensure_chromium() -> str:
+    found = find_chromium()
+    if found:
+        return found
+    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if can_apt:
+        say("installing Debian's chromium for the browser tests (apt-get)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        found = find_chromium()
+        if found:
+            return found
+    sys.exit(
+        "The browser tests need Chromium and it is not installed.\n"
+        "  Debian/Ubuntu: sudo apt-get install chromium   (or chromium-browser)\n"
+        "  Fedora: sudo dnf install chromium    macOS: brew install --cask chromium\n"
+        "  or point GUANXI_CHROMIUM at a Chromium/Chrome binary."
+    )
+
+
+def serve(args: list[str]) -> None:
+    ensure_venv("")
+    say("preparing the database, static files and demo community")
+    os.execv(str(BIN / "guanxi"), [str(BIN / "guanxi"), "serve", "--demo", *args])
+
+
+def test(args: list[str]) -> None:
+    ensure_venv("test")
+    env = dict(os.environ)
+    env["GUANXI_CHROMIUM"] = ensure_chromium()
+    env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    env.setdefault("GUANXI_TEST_DB_DIR", tempfile.mkdtemp(prefix="guanxi-test-"))
+    target = env.get("DATABASE_URL", "sqlite").split(":", 1)[0]
+    say(f"lint (ruff) and format check")
+    run(BIN / "ruff", "check", "guanxi", "tests", "bench", "run.py")
+    run(BIN / "ruff", "format", "--check", "guanxi", "tests", "bench", "run.py")
+    say(f"test suite on {target}" + (" + redis" if env.get("REDIS_URL") else ""))
+    workers = env.get("GUANXI_TEST_WORKERS", "auto")
+    code = run(PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args, env=env, check=False)
+    sys.exit(code)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args and args[0] == "test":
+        test(args[1:])
+    elif args and args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+    else:
+        serve(args[1:] if args and args[0] == "serve" else args)
+
+
+if __name__ == "__main__":
+    main()

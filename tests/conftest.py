@@ -1,0 +1,82 @@
+"""Shared fixtures: the cast (alice, bob, carol, dave, eve), clients, cache hygiene."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import PASSWORD, make_member
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters and cached pages must not leak between tests."""
+    if settings.REDIS_URL:
+        client = cache._cache.get_client()  # noqa: SLF001 - test hygiene only
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    return make_member("alice", display_name="Alice Chen", headline="Community builder",
+                       city="Shanghai", city_key="shanghai", company="Fudan Ventures",
+                       company_key="fudan ventures")
+
+
+@pytest.fixture
+def bob(db):
+    return make_member("bob", display_name="Bob Li", headline="Data engineer")
+
+
+@pytest.fixture
+def carol(db):
+    return make_member("carol", display_name="Carol Wang", headline="Product designer")
+
+
+@pytest.fixture
+def dave(db):
+    return make_member("dave", display_name="Dave Zhang", headline="Sales lead")
+
+
+@pytest.fixture
+def eve(db):
+    return make_member("eve", display_name="Eve Zhou", headline="Event organiser")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Django test client logged in as that user."""
+    return _client_for
