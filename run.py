@@ -38,13 +38,15 @@ def run(*cmd: object, env: dict | None = None, check: bool = True) -> int:
 
 def ensure_venv(extra: str) -> None:
     if sys.version_info < (3, 11):
-        sys.exit("Guanxi needs Python 3.11 or newer (found %s)." % sys.version.split()[0])
+        sys.exit(f"Guanxi needs Python 3.11 or newer (found {sys.version.split()[0]}).")
     if not PY.exists():
         say(f"creating a virtual environment in {VENV}")
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except Exception as exc:  # ensurepip missing on some Debian/Ubuntu Pythons
-            sys.exit(f"Could not create a virtualenv ({exc}). On Debian/Ubuntu: apt install python3-venv")
+            sys.exit(
+                f"Could not create a virtualenv ({exc}). On Debian/Ubuntu: apt install python3-venv"
+            )
     spec = f".[{extra}]" if extra else "."
     stamp = VENV / f".guanxi-installed-{extra or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -101,12 +103,14 @@ def test(args: list[str]) -> None:
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     env.setdefault("GUANXI_TEST_DB_DIR", tempfile.mkdtemp(prefix="guanxi-test-"))
     target = env.get("DATABASE_URL", "sqlite").split(":", 1)[0]
-    say(f"lint (ruff) and format check")
+    say("lint (ruff) and format check")
     run(BIN / "ruff", "check", "guanxi", "tests", "bench", "run.py")
     run(BIN / "ruff", "format", "--check", "guanxi", "tests", "bench", "run.py")
     say(f"test suite on {target}" + (" + redis" if env.get("REDIS_URL") else ""))
     workers = env.get("GUANXI_TEST_WORKERS", "auto")
-    code = run(PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args, env=env, check=False)
+    code = run(
+        PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args, env=env, check=False
+    )
     sys.exit(code)
 
 

@@ -32,7 +32,9 @@ def _prepare() -> None:
 
 
 def serve(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="guanxi serve", description="Run web, worker and scheduler.")
+    parser = argparse.ArgumentParser(
+        prog="guanxi serve", description="Run web, worker and scheduler."
+    )
     parser.add_argument("--host", default=os.environ.get("GUANXI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("GUANXI_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=1, help="web processes")
@@ -50,8 +52,19 @@ def serve(argv: list[str]) -> int:
         children.append(subprocess.Popen([python, "-m", "guanxi.cli", "worker"]))
     if not args.no_scheduler:
         children.append(subprocess.Popen([python, "-m", "guanxi.cli", "scheduler"]))
-    web = [python, "-m", "uvicorn", "guanxi.asgi:application", "--host", args.host,
-           "--port", str(args.port), "--workers", str(args.workers), "--proxy-headers"]
+    web = [
+        python,
+        "-m",
+        "uvicorn",
+        "guanxi.asgi:application",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        "--proxy-headers",
+    ]
     children.append(subprocess.Popen(web))
     print(f"Guanxi is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
 

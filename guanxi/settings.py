@@ -128,7 +128,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guanxi")
             # Parallel test workers share one Redis: keep their keys apart.
-            + (f"-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}" if TESTING else ""),
+            + (
+                f"-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+                if TESTING
+                else ""
+            ),
         }
     }
 else:
@@ -154,7 +158,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -35,9 +35,15 @@ def password() -> str:
 
 @pytest.fixture
 def alice(db):
-    return make_member("alice", display_name="Alice Chen", headline="Community builder",
-                       city="Shanghai", city_key="shanghai", company="Fudan Ventures",
-                       company_key="fudan ventures")
+    return make_member(
+        "alice",
+        display_name="Alice Chen",
+        headline="Community builder",
+        city="Shanghai",
+        city_key="shanghai",
+        company="Fudan Ventures",
+        company_key="fudan ventures",
+    )
 
 
 @pytest.fixture

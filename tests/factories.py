@@ -12,12 +12,22 @@ PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
 
 
-def make_member(handle: str | None = None, *, display_name: str | None = None,
-                password: str = PASSWORD, verified: bool = True, **profile_fields) -> User:
+def make_member(
+    handle: str | None = None,
+    *,
+    display_name: str | None = None,
+    password: str = PASSWORD,
+    verified: bool = True,
+    **profile_fields,
+) -> User:
     """A member with a verified email and a profile; profile fields are set directly."""
     handle = handle or f"member{next(_seq)}"
-    user = User.objects.create_user(username=handle, email=f"{handle}@example.com", password=password)
+    user = User.objects.create_user(
+        username=handle, email=f"{handle}@example.com", password=password
+    )
     EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
     name = display_name or handle.capitalize()
-    Profile.objects.create(user=user, display_name=name, name_key=normalize_text(name), **profile_fields)
+    Profile.objects.create(
+        user=user, display_name=name, name_key=normalize_text(name), **profile_fields
+    )
     return user

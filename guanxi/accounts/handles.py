@@ -13,14 +13,78 @@ HANDLE_MIN = 3
 HANDLE_MAX = 30
 
 RESERVED_HANDLES = frozenset(
-    """
-    about account accounts admin administrator api app apps auth billing blog chat chats
-    community connect connections contact crm dashboard demo directory docs events explore
-    feed groups guanxi help home invitations jobs login logout me media member members
-    messages moderator network notifications null official people privacy profile profiles
-    root search security settings signup static staff status support system terms undefined
-    user users www healthz readyz careers directory leads trips lists hashtags
-    """.split()
+    [
+        "about",
+        "account",
+        "accounts",
+        "admin",
+        "administrator",
+        "api",
+        "app",
+        "apps",
+        "auth",
+        "billing",
+        "blog",
+        "chat",
+        "chats",
+        "community",
+        "connect",
+        "connections",
+        "contact",
+        "crm",
+        "dashboard",
+        "demo",
+        "directory",
+        "docs",
+        "events",
+        "explore",
+        "feed",
+        "groups",
+        "guanxi",
+        "help",
+        "home",
+        "invitations",
+        "jobs",
+        "login",
+        "logout",
+        "me",
+        "media",
+        "member",
+        "members",
+        "messages",
+        "moderator",
+        "network",
+        "notifications",
+        "null",
+        "official",
+        "people",
+        "privacy",
+        "profile",
+        "profiles",
+        "root",
+        "search",
+        "security",
+        "settings",
+        "signup",
+        "static",
+        "staff",
+        "status",
+        "support",
+        "system",
+        "terms",
+        "undefined",
+        "user",
+        "users",
+        "www",
+        "healthz",
+        "readyz",
+        "careers",
+        "directory",
+        "leads",
+        "trips",
+        "lists",
+        "hashtags",
+    ]
 )
 
 _handle_re = re.compile(rf"^[a-z][a-z0-9_]{{{HANDLE_MIN - 1},{HANDLE_MAX - 1}}}$")
@@ -37,9 +101,7 @@ def validate_not_reserved(value: str) -> None:
 
 handle_format_validator = RegexValidator(
     _handle_re,
-    _(
-        "Use 3–30 lowercase letters, digits or underscores, starting with a letter."
-    ),
+    _("Use 3–30 lowercase letters, digits or underscores, starting with a letter."),
     code="invalid_handle",
 )
 

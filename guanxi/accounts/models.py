@@ -96,7 +96,9 @@ class Profile(models.Model):
     """What a member shows the community. Basics (name, handle, headline, photo) are
     always visible; every other section has its own audience."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
     display_name = models.CharField(_("display name"), max_length=100)
     name_key = models.CharField(max_length=100, db_index=True, editable=False)
     headline = models.CharField(_("headline"), max_length=160, blank=True)
@@ -113,9 +115,7 @@ class Profile(models.Model):
     open_to = models.PositiveIntegerField(_("open to"), default=0)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
-    listed = models.BooleanField(
-        _("show me in the member directory"), default=True, db_index=True
-    )
+    listed = models.BooleanField(_("show me in the member directory"), default=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,7 +194,8 @@ class Experience(models.Model):
         ordering = ["-start_year", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
                 name="experience_years_ordered",
             )
         ]

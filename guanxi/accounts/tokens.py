@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from guanxi.accounts.models import AccessToken, User
 
-TOKEN_PREFIX = "gx_"
+TOKEN_PREFIX = "gx_"  # noqa: S105 - a public marker, not a secret
 MAX_TOKENS_PER_USER = 20
 
 

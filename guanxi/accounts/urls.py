@@ -1,8 +1,6 @@
-from django.urls import path
-
-from guanxi.accounts import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("@<str:handle>/", views.profile_detail, name="profile"),
-    path("settings/", views.settings_index, name="settings"),
+    path("settings/", include("guanxi.accounts.settings_urls")),
+    path("", include("guanxi.accounts.profile_urls")),
 ]

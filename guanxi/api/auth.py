@@ -19,7 +19,9 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             if not hit(f"api-token-fail:{ip}", limit=FAILED_TOKEN_LIMIT, period=60):
-                raise ApiError(429, "rate_limited", "Too many failed attempts; try again in a minute.")
+                raise ApiError(
+                    429, "rate_limited", "Too many failed attempts; try again in a minute."
+                )
             return None
         request.user = user
         return user

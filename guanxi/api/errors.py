@@ -33,7 +33,11 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict[str,
 def _ninja_fields(errors: list[dict]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for err in errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "form", "payload")]
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "query", "path", "form", "payload")
+        ]
         fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", ""))
     return fields
 
@@ -48,7 +52,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
-        return respond(request, 422, "invalid", _("Some fields are not valid."), _ninja_fields(exc.errors))
+        return respond(
+            request, 422, "invalid", _("Some fields are not valid."), _ninja_fields(exc.errors)
+        )
 
     @api.exception_handler(ValidationError)
     def django_validation_error(request, exc: ValidationError):
@@ -73,7 +79,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-                 422: "invalid", 429: "rate_limited"}
+        codes = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            413: "payload_too_large",
+            422: "invalid",
+            429: "rate_limited",
+        }
         return respond(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))

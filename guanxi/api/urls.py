@@ -2,7 +2,8 @@
 
 from ninja import NinjaAPI
 
-from guanxi.accounts.api import router as accounts_router
+from guanxi.accounts.account_api import router as account_router
+from guanxi.accounts.profile_api import router as profile_router
 from guanxi.api.errors import install_error_handlers
 from guanxi.directory.api import router as directory_router
 
@@ -14,5 +15,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
-api.add_router("/", accounts_router)
+api.add_router("/", account_router)
+api.add_router("/", profile_router)
 api.add_router("/members", directory_router)

@@ -6,6 +6,7 @@ Exactly one scheduler runs per deployment (`guanxi serve` starts it; at scale ru
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -29,7 +30,5 @@ def build_scheduler() -> BlockingScheduler:
 
 def run_scheduler() -> None:
     scheduler = build_scheduler()
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
