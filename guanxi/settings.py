@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "guanxi.core",
     "guanxi.accounts",
     "guanxi.directory",
+    "guanxi.demo",
 ]
 
 MIDDLEWARE = [
