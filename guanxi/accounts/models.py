@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,15 @@ class OpenTo(models.IntegerChoices):
     BUSINESS_LEADS = 64, _("Business leads")
     PARTNERSHIPS = 128, _("Partnerships")
 
+    @property
+    def slug(self) -> str:
+        """Stable machine name used by the API and URLs: "new_job", "hiring" ..."""
+        return self.name.lower()
+
+    @classmethod
+    def from_slug(cls, slug: str) -> OpenTo | None:
+        return next((item for item in cls if item.name.lower() == slug), None)
+
     @classmethod
     def from_mask(cls, mask: int) -> list[OpenTo]:
         return [item for item in cls if mask & item.value]
@@ -67,8 +77,15 @@ def normalize_text(value: str) -> str:
 
 
 def photo_upload_to(instance: Profile, filename: str) -> str:
-    digest = hashlib.sha256(f"{instance.pk}:{filename}".encode()).hexdigest()[:16]
-    return f"photos/{instance.pk}/{digest}.jpg"
+    # A fresh random name per upload: caches never serve a replaced photo, and the
+    # member's original file name (which may say anything) is never kept.
+    return f"photos/{instance.pk}/{secrets.token_hex(8)}.jpg"
+
+
+# Years for experience and education entries.
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+_year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
 # Sections a member can show or hide; each is a `vis_<section>` column so the
@@ -157,7 +174,8 @@ class Tag(models.Model):
     """A skill or interest label, shared across members and matched case-insensitively."""
 
     name = models.CharField(max_length=50)
-    key = models.CharField(max_length=50, unique=True)
+    # normalize_text(name); casefold can lengthen a string (ß -> ss), hence the room.
+    key = models.CharField(max_length=150, unique=True)
 
     def __str__(self) -> str:
         return self.name
@@ -186,19 +204,30 @@ class Experience(models.Model):
     company = models.CharField(_("company"), max_length=120)
     title = models.CharField(_("title"), max_length=120)
     location = models.CharField(_("location"), max_length=120, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("start year"))
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=_year_validators)
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=_year_validators,
+        help_text=_("Leave empty if you still work here."),
+    )
     description = models.TextField(_("description"), max_length=2000, blank=True)
 
     class Meta:
-        ordering = ["-start_year", "-id"]
+        # Current roles first, then the most recently ended.
+        ordering = [models.F("end_year").desc(nulls_first=True), "-start_year", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__isnull=True)
                 | models.Q(end_year__gte=models.F("start_year")),
                 name="experience_years_ordered",
+                violation_error_message=_("The end year cannot be before the start year."),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.company}"
 
 
 class Education(models.Model):
@@ -207,19 +236,32 @@ class Education(models.Model):
     school_key = models.CharField(max_length=150, db_index=True, editable=False)
     degree = models.CharField(_("degree"), max_length=120, blank=True)
     field = models.CharField(_("field of study"), max_length=120, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=_year_validators
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, validators=_year_validators
+    )
 
     class Meta:
-        ordering = ["-end_year", "-id"]
+        # Ongoing studies first, then the most recent.
+        ordering = [
+            models.F("end_year").desc(nulls_first=True),
+            models.F("start_year").desc(nulls_last=True),
+            "-id",
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__isnull=True)
                 | models.Q(start_year__isnull=True)
                 | models.Q(end_year__gte=models.F("start_year")),
                 name="education_years_ordered",
+                violation_error_message=_("The end year cannot be before the start year."),
             )
         ]
+
+    def __str__(self) -> str:
+        return self.school
 
 
 class AccessToken(models.Model):
