@@ -23,13 +23,20 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]
 elif PRODUCTION:
-    raise ImproperlyConfigured("SECRET_KEY must be set when GUANXI_ENV=production.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when GUANXI_ENV=production. Generate one with: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 else:
     SECRET_KEY = secret_key_from_file(DATA_DIR / "secret_key")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when GUANXI_ENV=production (e.g. ALLOWED_HOSTS=guanxi.example.org)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -43,21 +50,24 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "ninja",
     "guanxi.core",
     "guanxi.accounts",
+    "guanxi.notifications",
+    "guanxi.network",
     "guanxi.directory",
     "guanxi.demo",
 ]
 
 MIDDLEWARE = [
-    "guanxi.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "guanxi.api.errors.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its 413 answer still passes through the header, session and locale
+    # middleware above; none of them reads the body.
+    "guanxi.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "guanxi.urls"
@@ -207,6 +220,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "guanxi.core.views.csrf_failure"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -283,3 +297,6 @@ LOGGING = {
 # --- Guanxi ---------------------------------------------------------------------
 GUANXI_COMMUNITY_NAME = os.environ.get("GUANXI_COMMUNITY_NAME", "Guanxi")
 GUANXI_DIRECTORY_PAGE_SIZE = 24
+GUANXI_CONNECTION_REQUESTS_PER_DAY = int(
+    os.environ.get("GUANXI_CONNECTION_REQUESTS_PER_DAY", "100")
+)

@@ -84,7 +84,9 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
             settings.LOCALE_PATHS = old_paths
     finally:
         os.chdir(cwd)
-    extracted = {entry["msgid"] for entry in _entries(copy / "locale/zh_Hans/LC_MESSAGES/django.po")}
+    extracted = {
+        entry["msgid"] for entry in _entries(copy / "locale/zh_Hans/LC_MESSAGES/django.po")
+    }
     committed = {entry["msgid"] for entry in _entries(PO)}
     missing = sorted(extracted - committed)
     assert missing == [], (
@@ -96,8 +98,10 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
 def test_compiled_catalogue_is_current(tmp_path):
     _need_gettext()
     fresh = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "-o", str(fresh), str(PO)], check=True)
-    assert MO.read_bytes() == fresh.read_bytes(), "django.mo is stale: run scripts/update_translations.sh"
+    subprocess.run([shutil.which("msgfmt"), "-o", str(fresh), str(PO)], check=True)
+    assert MO.read_bytes() == fresh.read_bytes(), (
+        "django.mo is stale: run scripts/update_translations.sh"
+    )
 
 
 @pytest.mark.django_db

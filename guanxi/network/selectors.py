@@ -1,0 +1,151 @@
+"""Reads of the member graph: neighbours, degrees, mutual connections, blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from guanxi.accounts.models import User
+from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
+
+
+def pair(a_id: int, b_id: int) -> tuple[int, int]:
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+def are_connected(a_id: int, b_id: int) -> bool:
+    if a_id == b_id:
+        return False
+    low, high = pair(a_id, b_id)
+    return Connection.objects.filter(user_low_id=low, user_high_id=high).exists()
+
+
+def connection_ids(user_id: int) -> set[int]:
+    """Ids of everyone `user_id` is connected to (two index range scans)."""
+    rows = Connection.objects.filter(Q(user_low_id=user_id) | Q(user_high_id=user_id)).values_list(
+        "user_low_id", "user_high_id"
+    )
+    return {high if low == user_id else low for low, high in rows}
+
+
+def connections_queryset(user_id: int) -> QuerySet[User]:
+    """The members `user_id` is connected to, as a User queryset (for pages and the API)."""
+    low = Connection.objects.filter(user_high_id=user_id).values("user_low_id")
+    high = Connection.objects.filter(user_low_id=user_id).values("user_high_id")
+    return User.objects.filter(Q(pk__in=low) | Q(pk__in=high))
+
+
+def connection_count(user_id: int) -> int:
+    return Connection.objects.filter(Q(user_low_id=user_id) | Q(user_high_id=user_id)).count()
+
+
+def blocked_either_way_ids(user_id: int) -> set[int]:
+    """Members hidden from `user_id`: those they blocked and those who blocked them."""
+    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {blocked if blocker == user_id else blocker for blocker, blocked in rows}
+
+
+def is_blocked_either_way(a_id: int, b_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def is_following(follower_id: int, followee_id: int) -> bool:
+    return Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).exists()
+
+
+def mutual_connection_ids(a_id: int, b_id: int) -> set[int]:
+    return connection_ids(a_id) & connection_ids(b_id)
+
+
+def privacy_for(user_id: int) -> PrivacySettings:
+    """The member's privacy settings (defaults when never saved; not written on read)."""
+    found = PrivacySettings.objects.filter(user_id=user_id).first()
+    return found or PrivacySettings(user_id=user_id)
+
+
+def pending_request_between(a_id: int, b_id: int) -> ConnectionRequest | None:
+    low, high = pair(a_id, b_id)
+    return ConnectionRequest.objects.filter(pair_low_id=low, pair_high_id=high).first()
+
+
+# Beyond this many first-degree connections we stop expanding the 3rd degree: the
+# answer for a hub is "3rd+" rather than a walk over millions of paths.
+THIRD_DEGREE_EXPANSION_CAP = 2000
+
+
+def degree(viewer_id: int, other_id: int) -> int | None:
+    """1, 2 or 3 for the distance in the graph; None when further (or the same member)."""
+    if viewer_id == other_id:
+        return None
+    return _degree(viewer_id, other_id, connection_ids(viewer_id), connection_ids(other_id))
+
+
+def _degree(viewer_id: int, other_id: int, mine: set[int], theirs: set[int]) -> int | None:
+    if other_id in mine:
+        return 1
+    if mine & theirs:
+        return 2
+    if not mine or not theirs:
+        return None
+    # 3rd degree: some connection of mine is connected to some connection of theirs.
+    small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+    if len(small) > THIRD_DEGREE_EXPANSION_CAP:
+        return None
+    small_list = list(small)
+    for start in range(0, len(small_list), 500):
+        chunk = small_list[start : start + 500]
+        rows = Connection.objects.filter(
+            Q(user_low_id__in=chunk) | Q(user_high_id__in=chunk)
+        ).values_list("user_low_id", "user_high_id")
+        for low, high in rows:
+            if low in large or high in large:
+                return 3
+    return None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """What the viewer's relation to another member is, for the profile's button."""
+
+    degree: int | None
+    connected: bool
+    request_sent: bool  # viewer asked them, still open
+    request_received: bool  # they asked the viewer, still open
+    request_id: int | None
+    following: bool
+    mutual_count: int
+    mutual_sample: list[User]
+
+
+def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relationship:
+    mine = connection_ids(viewer_id)
+    theirs = connection_ids(other_id)
+    mutual = mine & theirs
+    request = pending_request_between(viewer_id, other_id)
+    sample_users = list(
+        User.objects.filter(pk__in=sorted(mutual)[:sample]).select_related("profile")
+    )
+    connected = other_id in mine
+    return Relationship(
+        degree=None if viewer_id == other_id else _degree(viewer_id, other_id, mine, theirs),
+        connected=connected,
+        request_sent=bool(request and request.sender_id == viewer_id),
+        request_received=bool(
+            request
+            and request.recipient_id == viewer_id
+            and request.status == ConnectionRequest.Status.PENDING
+        ),
+        request_id=request.pk if request else None,
+        following=is_following(viewer_id, other_id),
+        mutual_count=len(mutual),
+        mutual_sample=sample_users,
+    )
