@@ -48,9 +48,11 @@ def _visible_member(viewer: User, other_id: int) -> User:
 
 
 def _connect(low_id: int, high_id: int, *, introduced_by: User | None = None) -> Connection:
-    connection, _created = Connection.objects.get_or_create(
+    connection, created = Connection.objects.get_or_create(
         user_low_id=low_id, user_high_id=high_id, defaults={"introduced_by": introduced_by}
     )
+    if created:
+        _graph_changed(low_id, high_id)
     Follow.objects.bulk_create(
         [
             Follow(follower_id=low_id, followee_id=high_id),
@@ -186,6 +188,7 @@ def connection_remove(*, user: User, other_id: int) -> None:
     deleted, _rows = Connection.objects.filter(user_low_id=low, user_high_id=high).delete()
     if not deleted:
         raise NotFound(_("You are not connected with this member."))
+    _graph_changed(low, high)
     Follow.objects.filter(
         Q(follower_id=user.pk, followee_id=other_id) | Q(follower_id=other_id, followee_id=user.pk)
     ).delete()
@@ -225,6 +228,7 @@ def block(*, blocker: User, blocked_id: int) -> None:
     ).delete()
     for hook in _block_hooks:
         hook(blocker.pk, blocked_id)
+    _graph_changed(low, high)
 
 
 @transaction.atomic
@@ -233,13 +237,28 @@ def unblock(*, blocker: User, blocked_id: int) -> bool:
     return bool(deleted)
 
 
-# Later parts of this app (suggestions, introductions) clean up after a block here.
+# Later parts of this app register here: suggestions and introductions clean up
+# after a block (inside the transaction), and cached suggestions go stale when the
+# graph around two members changes (after commit, so a task never sees a rollback).
 _block_hooks: list = []
+_graph_change_hooks: list = []
 
 
 def on_block(hook) -> None:
+    """hook(blocker_id, blocked_id), called inside the blocking transaction."""
     if hook not in _block_hooks:
         _block_hooks.append(hook)
+
+
+def on_graph_change(hook) -> None:
+    """hook(a_id, b_id), called after commit when a connection between them appears or goes."""
+    if hook not in _graph_change_hooks:
+        _graph_change_hooks.append(hook)
+
+
+def _graph_changed(a_id: int, b_id: int) -> None:
+    for hook in _graph_change_hooks:
+        transaction.on_commit(lambda hook=hook: hook(a_id, b_id))
 
 
 @transaction.atomic

@@ -1,0 +1,179 @@
+"""What two members have in common, and how to say it.
+
+Shared by "people you may know", "people who share your interests" and introduction
+ideas. Only sections visible to any member (public or members) count, so a reason
+never reveals what a profile keeps to connections or to its owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag
+from guanxi.core.visibility import Visibility
+
+MEMBER_LEVEL = Visibility.MEMBERS
+
+# (what one side is open to, what the other side is open to, reason)
+COMPLEMENTS: tuple[tuple[int, int, str], ...] = (
+    (OpenTo.HIRING, OpenTo.NEW_JOB, "hiring_job"),
+    (OpenTo.MENTORING, OpenTo.BEING_MENTORED, "mentor_mentee"),
+    (OpenTo.BUSINESS_LEADS, OpenTo.PARTNERSHIPS, "leads_partners"),
+    (OpenTo.COLLABORATIONS, OpenTo.COLLABORATIONS, "collaborate"),
+)
+
+
+@dataclass
+class Traits:
+    """The member-visible traits of one member, keyed for matching."""
+
+    user_id: int
+    skills: dict[int, str] = field(default_factory=dict)  # tag id -> display name
+    interests: dict[int, str] = field(default_factory=dict)
+    company_key: str = ""
+    company: str = ""
+    schools: dict[str, str] = field(default_factory=dict)  # school key -> display name
+    city_key: str = ""
+    city: str = ""
+    open_to: int = 0
+
+
+def load_traits(user_ids) -> dict[int, Traits]:
+    """Traits for many members in three queries."""
+    ids = list(user_ids)
+    traits: dict[int, Traits] = {}
+    profiles = Profile.objects.filter(user_id__in=ids).values_list(
+        "user_id",
+        "company",
+        "company_key",
+        "vis_work",
+        "city",
+        "city_key",
+        "vis_location",
+        "open_to",
+        "vis_open_to",
+        "vis_skills",
+        "vis_interests",
+        "vis_education",
+    )
+    show_skills: set[int] = set()
+    show_interests: set[int] = set()
+    show_education: set[int] = set()
+    for (uid, company, company_key, vis_work, city, city_key, vis_location,
+         open_to, vis_open_to, vis_skills, vis_interests, vis_education) in profiles:  # fmt: skip
+        t = Traits(user_id=uid)
+        if vis_work <= MEMBER_LEVEL:
+            t.company, t.company_key = company, company_key
+        if vis_location <= MEMBER_LEVEL:
+            t.city, t.city_key = city, city_key
+        if vis_open_to <= MEMBER_LEVEL:
+            t.open_to = open_to
+        if vis_skills <= MEMBER_LEVEL:
+            show_skills.add(uid)
+        if vis_interests <= MEMBER_LEVEL:
+            show_interests.add(uid)
+        if vis_education <= MEMBER_LEVEL:
+            show_education.add(uid)
+        traits[uid] = t
+    tag_rows = ProfileTag.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "kind", "tag_id", "tag__name"
+    )
+    for uid, kind, tag_id, name in tag_rows:
+        if kind == ProfileTag.Kind.SKILL and uid in show_skills:
+            traits[uid].skills[tag_id] = name
+        elif kind == ProfileTag.Kind.INTEREST and uid in show_interests:
+            traits[uid].interests[tag_id] = name
+    schools = Education.objects.filter(profile_id__in=show_education).values_list(
+        "profile_id", "school_key", "school"
+    )
+    for uid, key, name in schools:
+        if key:
+            traits[uid].schools.setdefault(key, name)
+    return traits
+
+
+@dataclass
+class Affinity:
+    shared_skills: list[str] = field(default_factory=list)
+    shared_interests: list[str] = field(default_factory=list)
+    company: str = ""
+    schools: list[str] = field(default_factory=list)
+    city: str = ""
+    complements: list[str] = field(default_factory=list)  # COMPLEMENTS keys
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.shared_skills or self.shared_interests or self.company or self.schools
+            or self.city or self.complements
+        )  # fmt: skip
+
+
+def affinity(a: Traits, b: Traits) -> Affinity:
+    found = Affinity(
+        shared_skills=sorted(a.skills[t] for t in a.skills.keys() & b.skills.keys()),
+        shared_interests=sorted(a.interests[t] for t in a.interests.keys() & b.interests.keys()),
+        schools=sorted(a.schools[k] for k in a.schools.keys() & b.schools.keys()),
+    )
+    if a.company_key and a.company_key == b.company_key:
+        found.company = a.company
+    if a.city_key and a.city_key == b.city_key:
+        found.city = a.city
+    for one, other, key in COMPLEMENTS:
+        if (a.open_to & one and b.open_to & other) or (a.open_to & other and b.open_to & one):
+            found.complements.append(key)
+    return found
+
+
+def complement_text(key: str) -> str:
+    return {
+        "hiring_job": _("one is hiring, the other is looking"),
+        "mentor_mentee": _("a mentor and someone looking for one"),
+        "leads_partners": _("business leads and partnerships"),
+        "collaborate": _("both open to collaborations"),
+    }[key]
+
+
+def reasons(found: Affinity, *, mutual_count: int = 0, limit: int = 3) -> list[str]:
+    """Short phrases, most telling first: "12 mutual connections", "both interested in #edtech"."""
+    out: list[str] = []
+    if mutual_count:
+        out.append(
+            ngettext("%(n)d mutual connection", "%(n)d mutual connections", mutual_count)
+            % {"n": mutual_count}
+        )
+    if found.company:
+        out.append(_("both at %(company)s") % {"company": found.company})
+    if found.schools:
+        out.append(_("both studied at %(school)s") % {"school": found.schools[0]})
+    if found.shared_interests:
+        out.append(_("both interested in %(tags)s") % {"tags": _tags(found.shared_interests)})
+    if found.shared_skills:
+        out.append(_("both skilled in %(tags)s") % {"tags": _tags(found.shared_skills)})
+    out.extend(complement_text(key) for key in found.complements)
+    if found.city:
+        out.append(_("both in %(city)s") % {"city": found.city})
+    return out[:limit]
+
+
+def _tags(names: list[str], shown: int = 2) -> str:
+    text = ", ".join(f"#{name}" for name in names[:shown])
+    extra = len(names) - shown
+    if extra > 0:
+        text += " " + ngettext("and %(n)d more", "and %(n)d more", extra) % {"n": extra}
+    return text
+
+
+def tag_popularity(tag_ids) -> dict[int, int]:
+    """How many members carry each tag (for weighting rare shared tags above common ones)."""
+    rows = (
+        ProfileTag.objects.filter(tag_id__in=list(tag_ids))
+        .values("tag_id")
+        .annotate(n=Count("profile_id"))
+        .values_list("tag_id", "n")
+    )
+    return dict(rows)
