@@ -11,6 +11,18 @@ import sys
 import time
 
 
+def _check_settings() -> None:
+    """Load the settings once, turning a configuration mistake into one clear line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - forces the settings module to load
+    except (ImproperlyConfigured, ValueError) as exc:
+        sys.exit(f"guanxi: configuration error: {exc}")
+
+
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
     import django
@@ -64,29 +76,40 @@ def serve(argv: list[str]) -> int:
         "--workers",
         str(args.workers),
         "--proxy-headers",
+        "--lifespan",
+        "off",
     ]
     children.append(subprocess.Popen(web))
     print(f"Guanxi is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
 
-    def stop(*_args: object) -> None:
+    stopping = False
+
+    def terminate_all() -> None:
         for child in children:
             if child.poll() is None:
                 child.terminate()
 
-    signal.signal(signal.SIGTERM, stop)
+    def on_sigterm(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
+        # One process dying (e.g. the port is taken) stops the others: no half-running site.
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.3)
     except KeyboardInterrupt:
-        pass
+        stopping = True
     finally:
-        stop()
+        terminate_all()
         for child in children:
             try:
-                child.wait(timeout=10)
+                child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-    return max((child.returncode or 0) for child in children)
+                child.wait()
+    crashed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
+    return 1 if crashed and not stopping else 0
 
 
 def worker(argv: list[str]) -> None:
@@ -102,6 +125,7 @@ def scheduler(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _check_settings()
     command = argv[0] if argv else "help"
     rest = argv[1:]
     if command == "serve":

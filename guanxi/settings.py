@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -247,6 +248,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# WhiteNoise streams files with a sync iterator, which Django's ASGI handler wraps with
+# a warning; the files are small and cached, so the warning is noise.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 # Bounded input: bodies, form fields and uploads (see core.middleware).
 GUANXI_MAX_REQUEST_BYTES = int(os.environ.get("GUANXI_MAX_REQUEST_BYTES", 6 * 1024 * 1024))

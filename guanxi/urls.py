@@ -8,6 +8,13 @@ from guanxi.api.urls import api
 from guanxi.core import views as core_views
 from guanxi.directory import views as directory_views
 
+handler400 = "guanxi.core.views.bad_request"
+handler403 = "guanxi.core.views.permission_denied"
+handler404 = "guanxi.core.views.page_not_found"
+handler500 = "guanxi.core.views.server_error"
+# Not a Django hook: allauth's rate limiting answers with ROOT_URLCONF.handler429.
+handler429 = "guanxi.core.views.too_many_requests"
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Guanxi"
 

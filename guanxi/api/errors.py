@@ -1,15 +1,59 @@
-"""The API's error shape: {"error": {"code", "message", "fields"?}} with the right status."""
+"""The API's error shape: {"error": {"code", "message", "fields"?}} with the right status.
+
+Errors raised inside an endpoint are answered by the handlers installed on the NinjaAPI;
+errors Django answers before or around ninja (unknown route, wrong method, oversize
+body, server error) are reshaped by `ApiErrorShapeMiddleware` and the site's error views.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+API_PREFIX = "/api/"
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def default_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Authentication is required."),
+        403: _("You may not do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state."),
+        413: _("The request is too large."),
+        415: _("This content type is not supported."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests; try again in a minute."),
+        500: _("Something went wrong on our side."),
+    }
+    return messages.get(status, _("The request failed."))
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX) or request.path.startswith(API_PREFIX)
 
 
 class ApiError(Exception):
@@ -77,17 +121,51 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_big(request, exc):
         return respond(request, 413, "payload_too_large", _("The request is too large."))
 
+    # ninja raises these two with fixed English texts; answer them in the member's language.
+    ninja_messages = {
+        "Cannot parse request body": lambda: _("The request body is not valid JSON."),
+        "CSRF check Failed": lambda: _(
+            "CSRF check failed: send the X-CSRFToken header with session authentication, "
+            "or use a personal access token."
+        ),
+        "Unauthorized": lambda: default_message(401),
+        "Forbidden": lambda: default_message(403),
+    }
+
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        codes = {
-            400: "bad_request",
-            401: "unauthenticated",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            409: "conflict",
-            413: "payload_too_large",
-            422: "invalid",
-            429: "rate_limited",
-        }
-        return respond(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+        status = exc.status_code
+        text = str(exc)
+        translated = next(
+            (make() for prefix, make in ninja_messages.items() if text.startswith(prefix)), None
+        )
+        message = translated or text or default_message(status)
+        return respond(request, status, STATUS_CODES.get(status, "error"), message)
+
+
+class ApiErrorShapeMiddleware:
+    """Give every error answer under /api/ the API's JSON shape.
+
+    Covers what never reaches an endpoint's exception handlers: an unknown route (404),
+    a method the route does not serve (405), and any other non-JSON error response.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api_request(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if settings.DEBUG and response.status_code >= 500:
+            return response  # keep Django's technical page while developing
+        status = response.status_code
+        reshaped = JsonResponse(
+            error_body(STATUS_CODES.get(status, "error"), default_message(status)), status=status
+        )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                reshaped[header] = response[header]
+        return reshaped

@@ -1,20 +1,23 @@
-"""Reject oversize request bodies before Django reads them."""
+"""Reject oversize request bodies before anything reads them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from guanxi.core.views import error_page
 
 
 class RequestSizeLimitMiddleware:
     """Answer 413 for bodies above GUANXI_MAX_REQUEST_BYTES.
 
     Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE) only cover form fields; this
-    bounds the whole body, uploads included, and answers in the API's error shape
-    under /api/.
+    bounds the whole body, uploads included. It sits last in MIDDLEWARE so the answer
+    still gets the security headers, the session and the member's language, and it
+    answers in the API's error shape under /api/.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -30,9 +33,6 @@ class RequestSizeLimitMiddleware:
             message = _("The request is too large (limit %(mb)s MB).") % {
                 "mb": round(limit / 1024 / 1024, 1)
             }
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"error": {"code": "payload_too_large", "message": message}}, status=413
-                )
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            title = _("That was too much at once")
+            return error_page(request, 413, title, message, api_message=message)
         return self.get_response(request)

@@ -1,24 +1,41 @@
+"""Health probes and the site's error pages (wired as handler400/403/404/429/500)."""
+
+from __future__ import annotations
+
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+from guanxi.api.errors import STATUS_CODES, default_message, error_body, is_api_request
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Checks nothing else on purpose."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers and, when configured, Redis does too."""
     checks: dict[str, str] = {}
     healthy = True
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:  # any failure means not ready
         checks["database"] = f"error: {exc.__class__.__name__}"
         healthy = False
     if settings.REDIS_URL:
@@ -27,10 +44,120 @@ def readyz(request: HttpRequest) -> JsonResponse:
             if cache.get("readyz") != "1":
                 raise RuntimeError("cache round trip failed")
             checks["redis"] = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
             healthy = False
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
+    )
+
+
+# --- Error pages ---------------------------------------------------------------------
+
+
+def _fallback_html(status: int, title: str, message: str) -> str:
+    # Used only when the full page cannot be rendered (e.g. the database is down).
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f'</title><link rel="stylesheet" href="{escape(settings.STATIC_URL)}guanxi/site.css">'
+        f'</head><body><main class="container main"><div class="card narrow error-page">'
+        f'<p class="error-code">{status}</p><h1>{escape(title)}</h1><p>{escape(message)}</p>'
+        f'<p><a href="/">{escape(_("Go to the home page"))}</a></p></div></main></body></html>'
+    )
+
+
+def error_page(
+    request: HttpRequest, status: int, title: str, message: str, *, api_message: str = ""
+) -> HttpResponse:
+    """An error answer: JSON in the API's error shape under /api/, else a page in the site frame."""
+    if is_api_request(request):
+        body = error_body(STATUS_CODES.get(status, "error"), api_message or default_message(status))
+        return JsonResponse(body, status=status)
+    context = {"status": status, "title": title, "message": message}
+    try:
+        body = render_to_string("error.html", context, request=request)
+    except Exception:
+        logger.exception("could not render the %s page", status)
+        body = _fallback_html(status, title, message)
+    return HttpResponse(body, status=status)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return error_page(
+            request,
+            413,
+            _("That was too much at once"),
+            _(
+                "The form you sent is larger than this site accepts. Shorten the text or "
+                "send a smaller file, then try again."
+            ),
+        )
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return error_page(
+            request,
+            400,
+            _("That form had too many fields"),
+            _("The form you sent has more fields or files than this site accepts."),
+        )
+    return error_page(
+        request,
+        400,
+        _("Something was wrong with that request"),
+        _("Your browser sent a request this site could not understand. Please try again."),
+    )
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        403,
+        _("You may not do that"),
+        _("You do not have permission to see this page or take this action."),
+    )
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        404,
+        _("Page not found"),
+        _("We could not find that page. It may have moved, or the link may be mistyped."),
+    )
+
+
+@requires_csrf_token
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        429,
+        _("Slow down a little"),
+        _("There have been too many attempts in a short time. Wait a minute and try again."),
+    )
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(
+        request,
+        500,
+        _("Something went wrong on our side"),
+        _("The error has been logged. Please try again in a moment."),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(
+        request,
+        403,
+        _("Your session has expired"),
+        _(
+            "The form could not be checked against your session, usually because the page "
+            "was open for a long time or cookies are blocked. Go back, reload the page and "
+            "try again."
+        ),
     )
