@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "guanxi.core.context_processors.site",
+                "guanxi.notifications.context_processors.unread_notifications",
             ],
         },
     },
