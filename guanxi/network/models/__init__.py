@@ -7,5 +7,21 @@ from guanxi.network.models.graph import (
     Follow,
     PrivacySettings,
 )
+from guanxi.network.models.suggestions import (
+    Dismissal,
+    Suggestion,
+    SuggestionRecompute,
+    SuggestionState,
+)
 
-__all__ = ["Block", "Connection", "ConnectionRequest", "Follow", "PrivacySettings"]
+__all__ = [
+    "Block",
+    "Connection",
+    "ConnectionRequest",
+    "Dismissal",
+    "Follow",
+    "PrivacySettings",
+    "Suggestion",
+    "SuggestionRecompute",
+    "SuggestionState",
+]

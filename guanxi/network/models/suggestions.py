@@ -1,0 +1,65 @@
+"""People you may know: the precomputed ranking, dismissals, and recompute bookkeeping.
+
+Reasons are not stored as text: they are worked out when a card is shown, from the
+candidate's profile as it is then (so a section hidden since never shows up) and in the
+viewer's language. Only the mutual-connection count, costly to recount, is kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Suggestion(models.Model):
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    mutual_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(user=F("candidate")), name="suggestion_not_self"),
+            models.UniqueConstraint(fields=["user", "candidate"], name="suggestion_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-score"], name="suggestion_ranked"),
+            # Dropping rows about a member (blocks, new connections) from the other side.
+            models.Index(fields=["candidate", "user"], name="suggestion_by_candidate"),
+        ]
+
+
+class Dismissal(models.Model):
+    """ "Not interested": the candidate is never suggested to this member again."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(user=F("candidate")), name="dismissal_not_self"),
+            models.UniqueConstraint(fields=["user", "candidate"], name="dismissal_unique"),
+        ]
+
+
+class SuggestionState(models.Model):
+    """When a member's suggestions were last computed, and whether the graph around
+    them has changed since (then the stored list is served and refreshed behind)."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    computed_at = models.DateTimeField(db_index=True)
+    stale = models.BooleanField(default=False)
+
+
+class SuggestionRecompute(models.Model):
+    """One full recompute. An unfinished run is resumed: members computed after it
+    started are skipped."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    members_done = models.PositiveIntegerField(default=0)
