@@ -7,6 +7,7 @@ from guanxi.network.models.graph import (
     Follow,
     PrivacySettings,
 )
+from guanxi.network.models.introductions import Introduction
 from guanxi.network.models.suggestions import (
     Dismissal,
     Suggestion,
@@ -20,6 +21,7 @@ __all__ = [
     "ConnectionRequest",
     "Dismissal",
     "Follow",
+    "Introduction",
     "PrivacySettings",
     "Suggestion",
     "SuggestionRecompute",
