@@ -12,8 +12,7 @@ handler400 = "guanxi.core.views.bad_request"
 handler403 = "guanxi.core.views.permission_denied"
 handler404 = "guanxi.core.views.page_not_found"
 handler500 = "guanxi.core.views.server_error"
-# Not a Django hook: allauth's rate limiting answers with ROOT_URLCONF.handler429.
-handler429 = "guanxi.core.views.too_many_requests"
+# allauth's rate limits answer with the accounts app's 429.html.
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Guanxi"
@@ -28,6 +27,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("guanxi.accounts.urls")),
     path("members/", include("guanxi.directory.urls")),
+    path("network/", include("guanxi.network.urls")),
+    path("notifications/", include("guanxi.notifications.urls")),
 ]
 
 if settings.DEBUG or not settings.PRODUCTION or settings.TESTING:

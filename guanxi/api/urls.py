@@ -6,6 +6,8 @@ from guanxi.accounts.account_api import router as account_router
 from guanxi.accounts.profile_api import router as profile_router
 from guanxi.api.errors import install_error_handlers
 from guanxi.directory.api import router as directory_router
+from guanxi.network.api import router as network_router
+from guanxi.notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Guanxi API",
@@ -18,3 +20,5 @@ install_error_handlers(api)
 api.add_router("/", account_router)
 api.add_router("/", profile_router)
 api.add_router("/members", directory_router)
+api.add_router("/network", network_router)
+api.add_router("/notifications", notifications_router)

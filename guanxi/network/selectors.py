@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
 from guanxi.accounts.models import User
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
@@ -64,6 +65,64 @@ def is_following(follower_id: int, followee_id: int) -> bool:
 
 def mutual_connection_ids(a_id: int, b_id: int) -> set[int]:
     return connection_ids(a_id) & connection_ids(b_id)
+
+
+def member_for_viewer(viewer, handle: str) -> User:
+    """The active member with `handle`, unless a block stands between them and the viewer.
+
+    Raises Http404 either way, so a blocked member cannot tell a block from a typo.
+    """
+    member = (
+        User.objects.select_related("profile")
+        .filter(username=handle.lower(), is_active=True)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    if (
+        viewer.is_authenticated
+        and viewer.pk != member.pk
+        and is_blocked_either_way(viewer.pk, member.pk)
+    ):
+        raise Http404
+    return member
+
+
+def may_see_connections(viewer, owner_id: int) -> bool:
+    """Whether `viewer` may list `owner_id`'s connections (their privacy setting decides)."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == owner_id:
+        return True
+    audience = privacy_for(owner_id).connections_visible_to
+    if audience == PrivacySettings.ListAudience.MEMBERS:
+        return True
+    if audience == PrivacySettings.ListAudience.CONNECTIONS:
+        return are_connected(viewer.pk, owner_id)
+    return False
+
+
+def connections_page_queryset(
+    owner_id: int, *, viewer_id: int | None, q: str = "", sort: str = "name"
+):
+    """Connections of `owner_id` with profiles, filtered by name/handle and sorted by
+    name or by when the connection was made; members blocked either way with the
+    viewer are left out."""
+    users = connections_queryset(owner_id).filter(is_active=True).select_related("profile")
+    if viewer_id is not None:
+        hidden = blocked_either_way_ids(viewer_id)
+        if hidden:
+            users = users.exclude(pk__in=hidden)
+    q = " ".join(q.split()).casefold()
+    if q:
+        users = users.filter(Q(profile__name_key__contains=q) | Q(username__startswith=q))
+    if sort == "recent":
+        made = Connection.objects.filter(
+            Q(user_low_id=owner_id, user_high_id=OuterRef("pk"))
+            | Q(user_high_id=owner_id, user_low_id=OuterRef("pk"))
+        ).values("created_at")[:1]
+        return users.annotate(connected_at=Subquery(made)).order_by("-connected_at", "pk")
+    return users.order_by("profile__name_key", "pk")
 
 
 def privacy_for(user_id: int) -> PrivacySettings:

@@ -1,0 +1,42 @@
+"""Schemas several routers share."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class MemberCard(Schema):
+    """The summary of a member that lists show: never more than a card on the site does."""
+
+    id: int
+    handle: str
+    display_name: str
+    headline: str
+    photo_url: str | None
+
+    @staticmethod
+    def of(user) -> MemberCard:
+        profile = user.profile
+        return MemberCard(
+            id=user.pk,
+            handle=user.username,
+            display_name=profile.display_name,
+            headline=profile.headline,
+            photo_url=profile.photo.url if profile.photo else None,
+        )
+
+
+class Page(Schema):
+    page: int
+    pages: int
+    total: int
+    has_next: bool
+
+
+def page_meta(page) -> Page:
+    return Page(
+        page=page.number,
+        pages=page.paginator.num_pages,
+        total=page.paginator.count,
+        has_next=page.has_next(),
+    )

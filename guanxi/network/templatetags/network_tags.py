@@ -1,0 +1,34 @@
+"""The relationship panel shown on profiles: degree, mutual connections and the right buttons."""
+
+from __future__ import annotations
+
+from django import template
+
+from guanxi.network import selectors
+
+register = template.Library()
+
+
+def relationship_context(context, member) -> dict:
+    request = context.get("request")
+    viewer = context.get("user") or getattr(request, "user", None)
+    data = {"member": member, "viewer": viewer, "request": request, "rel": None}
+    if viewer is not None and viewer.is_authenticated and viewer.pk != member.pk:
+        data["rel"] = selectors.relationship(viewer.pk, member.pk)
+    data["may_see_connections"] = (
+        selectors.may_see_connections(viewer, member.pk) if viewer else False
+    )
+    return data
+
+
+@register.inclusion_tag("network/_relationship.html", takes_context=True)
+def relationship_panel(context, member):
+    """Usage: {% load network_tags %}{% relationship_panel profile_user %}"""
+    return relationship_context(context, member)
+
+
+@register.filter
+def degree_label(degree: int | None) -> str:
+    from django.utils.translation import gettext as _
+
+    return {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(degree, "")

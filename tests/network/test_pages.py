@@ -1,0 +1,169 @@
+"""Network pages and the POST actions behind profile buttons."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from guanxi.network import selectors, services
+from guanxi.network.models import ConnectionRequest, PrivacySettings
+from guanxi.notifications.models import Notification
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_login(client):
+    for name in ("network_connections", "network_invitations", "network_invitations_sent",
+                 "network_followers", "network_following", "network_privacy", "notifications"):  # fmt: skip
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_connect_from_profile_then_accept_from_invitations(login, alice, bob):
+    alice_client, bob_client = login(alice), login(bob)
+    response = alice_client.post(
+        reverse("network_connect"), {"user_id": bob.pk, "note": "Loved your talk", "next": "/@bob/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/@bob/"
+    page = bob_client.get(reverse("network_invitations")).content.decode()
+    assert "Loved your talk" in page and "Alice Chen" in page
+    assert '<span class="nav-count">1</span>' in bob_client.get("/").content.decode()
+    request = ConnectionRequest.objects.get()
+    bob_client.post(reverse("network_invitation_action", args=[request.pk, "accept"]))
+    assert selectors.are_connected(alice.pk, bob.pk)
+    listing = alice_client.get(reverse("network_connections")).content.decode()
+    assert "Bob Li" in listing
+
+
+def test_htmx_connect_returns_the_panel(login, alice, bob):
+    response = login(alice).post(
+        reverse("network_connect"), {"user_id": bob.pk}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="relationship-{bob.pk}"' in body and "Pending" in body
+    assert "<html" not in body
+
+
+def test_bad_input_never_500(login, alice, bob):
+    client = login(alice)
+    assert client.post(reverse("network_connect"), {"user_id": "abc"}).status_code == 404
+    assert client.post(reverse("network_connect"), {"user_id": 999999}).status_code == 302
+    response = client.post(reverse("network_connect"), {"user_id": bob.pk, "note": "x" * 301})
+    assert response.status_code == 302 and not ConnectionRequest.objects.exists()
+    assert (
+        client.post(reverse("network_invitation_action", args=[12345, "accept"])).status_code == 302
+    )
+    assert client.post(reverse("network_invitation_action", args=[1, "explode"])).status_code == 404
+    assert client.get(reverse("network_connect")).status_code == 405
+    assert (
+        client.get(reverse("network_connections"), {"page": "abc", "sort": "nonsense"}).status_code
+        == 200
+    )
+
+
+def test_invitation_actions_belong_to_the_right_side(login, alice, bob, carol):
+    request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
+    login(carol).post(reverse("network_invitation_action", args=[request.pk, "accept"]))
+    login(alice).post(reverse("network_invitation_action", args=[request.pk, "accept"]))
+    assert not selectors.are_connected(alice.pk, bob.pk)
+    login(bob).post(reverse("network_invitation_action", args=[request.pk, "withdraw"]))
+    assert ConnectionRequest.objects.filter(pk=request.pk).exists()
+    login(alice).post(reverse("network_invitation_action", args=[request.pk, "withdraw"]))
+    assert not ConnectionRequest.objects.exists()
+
+
+def test_connections_search_and_sort(login, connect, alice):
+    zed = make_member("zed", display_name="Zed Young")
+    amy = make_member("amy", display_name="Amy Adams")
+    connect(alice, zed)
+    connect(alice, amy)
+    client = login(alice)
+    by_name = client.get(reverse("network_connections")).content.decode()
+    assert by_name.index("Amy Adams") < by_name.index("Zed Young")
+    found = client.get(reverse("network_connections"), {"q": "zed"}).content.decode()
+    assert "Zed Young" in found and "Amy Adams" not in found
+
+
+def test_recent_sort_puts_newest_connection_first(login, connect, alice):
+    first = make_member("first", display_name="Aaron First")
+    second = make_member("second", display_name="Zoe Second")
+    connect(alice, first)
+    connect(alice, second)
+    page = login(alice).get(reverse("network_connections"), {"sort": "recent"}).content.decode()
+    assert page.index("Zoe Second") < page.index("Aaron First")
+
+
+def test_connections_list_privacy_matrix(client, login, connect, alice, bob, carol):
+    connect(alice, bob)
+    url = reverse("network_member_connections", args=["alice"])
+    assert client.get(url).status_code == 302  # anonymous: log in first
+    assert login(carol).get(url).status_code == 200  # default: members
+    services.privacy_update(
+        user=alice, requests_from="everyone", connections_visible_to="connections"
+    )
+    assert login(carol).get(url).status_code == 403
+    assert login(bob).get(url).status_code == 200
+    services.privacy_update(user=alice, requests_from="everyone", connections_visible_to="only_me")
+    assert login(bob).get(url).status_code == 403
+    assert login(alice).get(url).status_code == 200
+
+
+def test_blocked_member_sees_404_everywhere(login, connect, alice, bob):
+    services.block(blocker=alice, blocked_id=bob.pk)
+    assert login(bob).get(reverse("network_member_connections", args=["alice"])).status_code == 404
+    assert login(alice).get(reverse("network_member_connections", args=["bob"])).status_code == 404
+    privacy = login(alice).get(reverse("network_privacy")).content.decode()
+    assert "Bob Li" in privacy
+
+
+def test_block_and_unblock_through_pages(login, connect, alice, bob):
+    connect(alice, bob)
+    client = login(alice)
+    assert client.post(reverse("network_block"), {"user_id": bob.pk})["Location"] == reverse(
+        "network_privacy"
+    )
+    assert not selectors.are_connected(alice.pk, bob.pk)
+    client.post(reverse("network_unblock"), {"user_id": bob.pk})
+    assert not selectors.has_blocked(alice.pk, bob.pk)
+
+
+def test_follow_pages(login, alice, bob):
+    login(bob).post(reverse("network_follow"), {"user_id": alice.pk})
+    assert "Bob Li" in login(alice).get(reverse("network_followers")).content.decode()
+    assert "Alice Chen" in login(bob).get(reverse("network_following")).content.decode()
+    login(bob).post(reverse("network_unfollow"), {"user_id": alice.pk})
+    assert "Bob Li" not in login(alice).get(reverse("network_followers")).content.decode()
+
+
+def test_privacy_form_saves_and_refuses_bad_values(login, alice):
+    client = login(alice)
+    client.post(
+        reverse("network_privacy"), {"requests_from": "nobody", "connections_visible_to": "only_me"}
+    )
+    assert PrivacySettings.objects.get(user=alice).requests_from == "nobody"
+    response = client.post(
+        reverse("network_privacy"), {"requests_from": "aliens", "connections_visible_to": "x"}
+    )
+    assert (
+        response.status_code == 200
+        and PrivacySettings.objects.get(user=alice).requests_from == "nobody"
+    )
+
+
+def test_notifications_page_marks_read(login, alice, bob):
+    services.connection_request_send(sender=bob, recipient_id=alice.pk)
+    client = login(alice)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "Bob Li wants to connect with you." in page
+    assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+
+
+def test_connections_page_query_count(login, connect, alice, django_assert_max_num_queries):
+    for i in range(30):
+        connect(alice, make_member(f"friend{i}"))
+    client = login(alice)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("network_connections"))
+    assert response.status_code == 200
