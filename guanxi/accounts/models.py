@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +119,10 @@ class Profile(models.Model):
     display_name = models.CharField(_("display name"), max_length=100)
     name_key = models.CharField(max_length=100, db_index=True, editable=False)
     headline = models.CharField(_("headline"), max_length=160, blank=True)
-    about = models.TextField(_("about"), max_length=5000, blank=True)
+    # TextField's max_length only sizes form widgets: the validator enforces it.
+    about = models.TextField(
+        _("about"), max_length=5000, blank=True, validators=[MaxLengthValidator(5000)]
+    )
     about_html = models.TextField(blank=True, editable=False)
     photo = models.ImageField(_("photo"), upload_to=photo_upload_to, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
@@ -212,7 +215,9 @@ class Experience(models.Model):
         validators=_year_validators,
         help_text=_("Leave empty if you still work here."),
     )
-    description = models.TextField(_("description"), max_length=2000, blank=True)
+    description = models.TextField(
+        _("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
 
     class Meta:
         # Current roles first, then the most recently ended.

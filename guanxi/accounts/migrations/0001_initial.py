@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('location', models.CharField(blank=True, max_length=120, verbose_name='location')),
                 ('start_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='start year')),
                 ('end_year', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty if you still work here.', null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='end year')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
+                ('description', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='description')),
             ],
             options={
                 'ordering': [models.OrderBy(models.F('end_year'), descending=True, nulls_first=True), '-start_year', '-id'],
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('display_name', models.CharField(max_length=100, verbose_name='display name')),
                 ('name_key', models.CharField(db_index=True, editable=False, max_length=100)),
                 ('headline', models.CharField(blank=True, max_length=160, verbose_name='headline')),
-                ('about', models.TextField(blank=True, max_length=5000, verbose_name='about')),
+                ('about', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='about')),
                 ('about_html', models.TextField(blank=True, editable=False)),
                 ('photo', models.ImageField(blank=True, upload_to=guanxi.accounts.models.photo_upload_to, verbose_name='photo')),
                 ('city', models.CharField(blank=True, max_length=80, verbose_name='city')),
