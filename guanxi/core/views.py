@@ -1,4 +1,4 @@
-"""Health probes and the site's error pages (wired as handler400/403/404/429/500)."""
+"""Health probes and the site's error pages (wired as handler400/403/404/500)."""
 
 from __future__ import annotations
 
@@ -127,16 +127,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         404,
         _("Page not found"),
         _("We could not find that page. It may have moved, or the link may be mistyped."),
-    )
-
-
-@requires_csrf_token
-def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(
-        request,
-        429,
-        _("Slow down a little"),
-        _("There have been too many attempts in a short time. Wait a minute and try again."),
     )
 
 

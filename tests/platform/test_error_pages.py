@@ -74,7 +74,7 @@ def test_rate_limited_login_is_a_429_page(client, settings):
     for _ in range(2):
         client.post(LOGIN, {"login": "nobody@example.com", "password": "wrong-password"})
     response = client.post(LOGIN, {"login": "nobody@example.com", "password": "wrong-password"})
-    assert_site_page(response, 429, "too many attempts")
+    assert_site_page(response, 429, "Too many attempts")
 
 
 @pytest.mark.urls("tests.platform.urls_errors")

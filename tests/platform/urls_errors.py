@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from guanxi import urls as site_urls
-from guanxi.urls import handler400, handler403, handler404, handler429, handler500  # noqa: F401
+from guanxi.urls import handler400, handler403, handler404, handler500  # noqa: F401
 
 
 def boom(request):
