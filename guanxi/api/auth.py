@@ -1,6 +1,6 @@
 """API authentication: a personal access token (Bearer) or the site session (with CSRF).
 
-A request that carries an Authorization header is judged by its token alone: a wrong
+A request that carries a Bearer token is judged by that token alone: a wrong
 token is a 401 even if the browser also sends a session cookie. Session-authenticated
 writes must carry the CSRF token, like any form on the site.
 """
@@ -55,7 +55,8 @@ class MemberSessionAuth(SessionAuth):
     """The logged-in member of the site; unsafe methods must pass Django's CSRF check."""
 
     def __call__(self, request: HttpRequest):
-        if request.headers.get("Authorization"):
+        # A bearer token decides alone; other schemes (a proxy's Basic auth) do not count.
+        if request.headers.get("Authorization", "").lower().startswith("bearer"):
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

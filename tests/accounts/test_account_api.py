@@ -84,6 +84,11 @@ def test_me_refuses_missing_or_wrong_credentials(client, alice, alice_token, hea
     assert_api_error(client.get(f"{API}/me", **headers), 401, "unauthenticated")
 
 
+def test_session_works_behind_a_proxys_basic_auth(alice_client):
+    response = alice_client.get(f"{API}/me", HTTP_AUTHORIZATION="Basic c3RhZ2luZzpzdGFnaW5n")
+    assert response.json()["handle"] == "alice"
+
+
 def test_a_wrong_token_is_not_rescued_by_a_session(alice_client):
     assert_api_error(alice_client.get(f"{API}/me", **bearer("gx_wrong")), 401, "unauthenticated")
 

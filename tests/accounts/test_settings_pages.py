@@ -111,3 +111,18 @@ def test_another_members_address_never_becomes_yours(alice_client, alice, bob):
     assert alice.email == "alice@example.com"
     # ...nor logged in with: the login finds bob.
     assert EmailAddress.objects.get(email="bob@example.com", verified=True).user == bob
+
+
+@pytest.mark.parametrize("name", ANONYMOUS_PAGES)
+def test_entrance_pages_render_in_chinese(client, name):
+    response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert 'lang="zh-Hans"' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", MEMBER_PAGES)
+def test_member_pages_render_in_chinese(alice_client, alice, name):
+    access_token_create(user=alice, name="脚本")
+    response = alice_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert 'lang="zh-Hans"' in response.content.decode()
