@@ -40,6 +40,8 @@ class Traits:
     city_key: str = ""
     city: str = ""
     open_to: int = 0
+    listed: bool = True  # shown in the member directory
+    active: bool = True  # the account is active
 
 
 def load_traits(user_ids) -> dict[int, Traits]:
@@ -59,13 +61,16 @@ def load_traits(user_ids) -> dict[int, Traits]:
         "vis_skills",
         "vis_interests",
         "vis_education",
+        "listed",
+        "user__is_active",
     )
     show_skills: set[int] = set()
     show_interests: set[int] = set()
     show_education: set[int] = set()
     for (uid, company, company_key, vis_work, city, city_key, vis_location,
-         open_to, vis_open_to, vis_skills, vis_interests, vis_education) in profiles:  # fmt: skip
-        t = Traits(user_id=uid)
+         open_to, vis_open_to, vis_skills, vis_interests, vis_education, listed,
+         active) in profiles:  # fmt: skip
+        t = Traits(user_id=uid, listed=listed, active=active)
         if vis_work <= MEMBER_LEVEL:
             t.company, t.company_key = company, company_key
         if vis_location <= MEMBER_LEVEL:
