@@ -1,0 +1,16 @@
+"""Introduction pages, mounted under /network/ next to the network's own URLs."""
+
+from django.urls import path
+
+from guanxi.network import introductions_views as views
+
+urlpatterns = [
+    path("introduce/", views.introduce, name="network_introduce"),
+    path("introductions/", views.introductions, name="network_introductions"),
+    path("introductions/ideas/", views.introduction_ideas, name="network_introduction_ideas"),
+    path(
+        "introductions/<int:introduction_id>/<str:answer>/",
+        views.introduction_answer,
+        name="network_introduction_answer",
+    ),
+]
