@@ -53,6 +53,7 @@ def test_signup_confirm_and_land_logged_in(client):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["liwei@example.com"]
     assert mail.outbox[0].subject.startswith("[Guanxi]")
+    assert "Welcome, Li Wei!" in mail.outbox[0].body and "@liwei" in mail.outbox[0].body
     link = link_from_outbox(CONFIRM_LINK, "liwei@example.com")
 
     confirm_page = client.get(link)
@@ -202,3 +203,14 @@ def test_errors_render_in_site_markup(client):
     html = client.post(SIGNUP, signup_data(username="ab")).content.decode()
     assert 'class="field field-invalid"' in html
     assert 'class="errorlist' in html
+
+
+def test_repeated_unverified_logins_do_not_flood_the_inbox(client):
+    make_member("pending", verified=False)
+    for _attempt in range(3):
+        response = client.post(
+            reverse("account_login"), {"login": "pending@example.com", "password": PASSWORD}
+        )
+        assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1  # ACCOUNT_RATE_LIMITS["confirm_email"]: one per 3 minutes
+    assert session_user_id(client) is None
