@@ -24,7 +24,13 @@ def test_settings_hub(alice_client, alice):
     assert "Your account" in html
     assert "alice@example.com" in html and "Verified" in html and "@alice" in html
     assert "You have 1 token." in html
-    for name in ("account_email", "account_change_password", "settings_tokens", "settings_delete"):
+    for name in (
+        "profile_edit",
+        "account_email",
+        "account_change_password",
+        "settings_tokens",
+        "settings_delete",
+    ):
         assert f'href="{reverse(name)}"' in html
     assert 'aria-current="page">Overview<' in html
 
