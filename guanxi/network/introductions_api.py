@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
@@ -158,7 +158,7 @@ def introductions_create(request: HttpRequest, payload: IntroductionIn):
         )
     except NetworkError as error:
         raise _api_error(error) from None
-    return 201, _made_one(request.auth, made.pk)
+    return Status(201, _made_one(request.auth, made.pk))
 
 
 @router.get(

@@ -1,0 +1,219 @@
+"""The introductions API: the same rules as the pages, answered in the JSON error shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from guanxi.accounts.tokens import access_token_create
+from guanxi.network import introductions as intro
+from guanxi.network import services
+from guanxi.network.models import Introduction
+from guanxi.notifications.models import Notification
+from tests.factories import make_member
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.introductions_urlconf")]
+
+BASE = "/api/v1/network/introductions"
+
+
+@pytest.fixture(autouse=True)
+def _registered():
+    intro.register_introduction_kinds()
+
+
+@pytest.fixture
+def trio(alice, bob, carol):
+    services.connect_members(a=alice, b=bob)
+    services.connect_members(a=alice, b=carol)
+    return alice, bob, carol
+
+
+def post(client, path, body=None):
+    return client.post(path, data=json.dumps(body or {}), content_type="application/json")
+
+
+def error_of(response, status, code=None):
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    if code:
+        assert error["code"] == code
+    assert error["message"]
+    return error
+
+
+def make(client, a, b, note="You should meet: both building communities."):
+    return post(client, BASE, {"a_id": a.pk, "b_id": b.pk, "note": note})
+
+
+def test_create_list_accept_accept(trio, login):
+    alice, bob, carol = trio
+    response = make(login(alice), bob, carol)
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert made["status"] == "waiting" and made["note"].startswith("You should meet")
+    assert {side["member"]["handle"] for side in made["sides"]} == {"bob", "carol"}
+    assert {side["state"] for side in made["sides"]} == {"waiting"}
+
+    bob_client, carol_client = login(bob), login(carol)
+    listing = bob_client.get(BASE).json()
+    assert listing["made"] == []
+    (received,) = listing["received"]
+    assert received["id"] == made["id"] and received["my_answer"] == "pending"
+    assert (
+        received["other"]["handle"] == "carol" and received["other"]["display_name"] == "Carol Wang"
+    )
+    assert received["introducer"]["handle"] == "alice"
+    assert received["other"]["headline"] == "Product designer"
+
+    first = post(bob_client, f"{BASE}/{made['id']}/accept")
+    assert first.status_code == 200 and first.json()["my_answer"] == "accepted"
+    assert first.json()["status"] == "waiting"
+    assert carol_client.get(BASE).json()["received"][0]["other_accepted"] is True
+    second = post(carol_client, f"{BASE}/{made['id']}/accept")
+    assert second.json()["status"] == "connected"
+    states = login(alice).get(BASE).json()["made"][0]["sides"]
+    assert {side["state"] for side in states} == {"connected"}
+    assert Notification.objects.filter(kind="introduction_completed").count() == 3
+
+
+def test_decline_reads_not_now_to_the_other_side_and_the_introducer(trio, login):
+    alice, bob, carol = trio
+    made = make(login(alice), bob, carol).json()
+    post(login(bob), f"{BASE}/{made['id']}/accept")
+    declined = post(login(carol), f"{BASE}/{made['id']}/decline")
+    assert declined.status_code == 200
+    assert declined.json()["my_answer"] == "declined" and declined.json()["status"] == "not_now"
+    for viewer in (alice, bob):
+        body = login(viewer).get(BASE).content.decode()
+        assert "declined" not in body
+        assert "not_now" in body
+    bob_view = login(bob).get(BASE).json()["received"][0]
+    assert bob_view["status"] == "not_now" and bob_view["other_accepted"] is False
+
+
+def test_not_connected_to_both_is_403(alice, bob, carol, login):
+    services.connect_members(a=alice, b=bob)
+    error_of(make(login(alice), bob, carol), 403, "not_connected")
+
+
+def test_already_connected_and_open_introduction_are_409(trio, dave, login):
+    alice, bob, carol = trio
+    client = login(alice)
+    assert make(client, bob, carol).status_code == 201
+    error_of(make(client, carol, bob), 409, "introduction_open")
+    services.connect_members(a=alice, b=dave)
+    services.connect_members(a=bob, b=dave)
+    error_of(make(client, bob, dave), 409, "already_connected")
+
+
+def test_a_block_is_a_neutral_409(trio, login):
+    alice, bob, carol = trio
+    services.block(blocker=carol, blocked_id=bob.pk)
+    error = error_of(make(login(alice), bob, carol), 409, "cannot_introduce")
+    assert "block" not in error["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"note": "x" * 501},
+        {"note": ""},
+        {"note": "   "},
+        {"b_id": "same"},
+        {"a_id": -1},
+        {"a_id": "abc"},
+        {"missing": "note"},
+    ],
+)
+def test_bad_input_is_422(trio, login, body):
+    alice, bob, carol = trio
+    payload = {"a_id": bob.pk, "b_id": carol.pk, "note": "Hello"}
+    if body.get("b_id") == "same":
+        payload["b_id"] = bob.pk
+    elif "missing" in body:
+        del payload["note"]
+    else:
+        payload.update(body)
+    error_of(post(login(alice), BASE, payload), 422, "invalid")
+    assert not Introduction.objects.exists()
+
+
+def test_weekly_and_daily_limits_are_429(settings, alice, login):
+    settings.GUANXI_INTRODUCTIONS_PER_WEEK = 1
+    settings.GUANXI_INTRODUCTIONS_PER_DAY = 2
+    people = [make_member(f"person{i}") for i in range(6)]
+    for member in people:
+        services.connect_members(a=alice, b=member)
+    client = login(alice)
+    assert make(client, people[0], people[1]).status_code == 201
+    error_of(make(client, people[0], people[2]), 429, "rate_limited")
+    assert make(client, people[2], people[3]).status_code == 201
+    error = error_of(make(client, people[4], people[5]), 429, "rate_limited")
+    assert "today" in error["message"]
+
+
+def test_someone_elses_introduction_is_404_and_the_introducer_gets_403(trio, dave, login):
+    alice, bob, carol = trio
+    made = make(login(alice), bob, carol).json()
+    for action in ("accept", "decline"):
+        error_of(post(login(dave), f"{BASE}/{made['id']}/{action}"), 404, "not_found")
+        error_of(post(login(dave), f"{BASE}/{made['id'] + 99}/{action}"), 404, "not_found")
+        error_of(post(login(alice), f"{BASE}/{made['id']}/{action}"), 403)
+    assert Introduction.objects.get().answer_low == "pending"
+
+
+def test_answers_are_idempotent_and_closed_ones_are_409(trio, login):
+    alice, bob, carol = trio
+    made = make(login(alice), bob, carol).json()
+    bob_client = login(bob)
+    assert post(bob_client, f"{BASE}/{made['id']}/decline").status_code == 200
+    assert post(bob_client, f"{BASE}/{made['id']}/decline").status_code == 200
+    error_of(post(bob_client, f"{BASE}/{made['id']}/accept"), 409, "introduction_closed")
+    error_of(post(login(carol), f"{BASE}/{made['id']}/accept"), 409, "introduction_closed")
+
+
+def test_ideas(trio, dave, login):
+    from guanxi.accounts.models import Profile
+
+    alice, bob, carol = trio
+    services.connect_members(a=alice, b=dave)
+    Profile.objects.filter(user__in=[bob, carol]).update(city="Suzhou", city_key="suzhou")
+    ideas = login(alice).get(f"{BASE}/ideas").json()
+    assert len(ideas) == 1
+    (idea,) = ideas
+    assert {idea["a"]["handle"], idea["b"]["handle"]} == {"bob", "carol"}
+    assert idea["reasons"] == ["both in Suzhou"]
+    assert "both in Suzhou" in idea["suggested_note"]
+    for bad in ("0", "51", "x"):
+        error_of(login(alice).get(f"{BASE}/ideas?limit={bad}"), 422, "invalid")
+
+
+def test_token_auth_and_anonymous(trio, client):
+    alice, bob, carol = trio
+    error_of(client.get(BASE), 401, "unauthenticated")
+    error_of(post(client, BASE, {"a_id": bob.pk, "b_id": carol.pk, "note": "Hi"}), 401)
+    _token, raw = access_token_create(user=alice, name="cli")
+    response = client.post(
+        BASE,
+        data=json.dumps({"a_id": bob.pk, "b_id": carol.pk, "note": "Hi"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 201
+
+
+def test_list_query_count_does_not_grow_with_introductions(
+    alice, login, django_assert_max_num_queries
+):
+    people = [make_member(f"person{i}") for i in range(10)]
+    for member in people:
+        services.connect_members(a=alice, b=member)
+    for a, b in zip(people[::2], people[1::2], strict=True):
+        intro.introduction_create(introducer=alice, a_id=a.pk, b_id=b.pk, note="Meet")
+    client = login(alice)
+    client.get(BASE)  # warm the session and auth caches
+    with django_assert_max_num_queries(14):
+        body = client.get(BASE).json()
+    assert len(body["made"]) == 5
