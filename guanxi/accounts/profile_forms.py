@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import services, tags
@@ -34,7 +35,7 @@ def _text(field_name: str, *, widget: forms.Widget | None = None, **kwargs) -> f
     model_field = Profile._meta.get_field(field_name)
     kwargs.setdefault("required", False)
     return forms.CharField(
-        label=model_field.verbose_name[:1].upper() + model_field.verbose_name[1:],
+        label=capfirst(model_field.verbose_name),  # stays lazy: translated per request
         max_length=model_field.max_length,
         widget=widget,
         **kwargs,

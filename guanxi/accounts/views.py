@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -80,11 +78,20 @@ def _needs_tags(spec: SectionSpec) -> bool:
     return spec.slug in ("skills", "interests")
 
 
+def _saved_redirect(slug: str) -> HttpResponse:
+    """Back to the editor at the saved section, which then says "saved" right there
+    (a message at the top of a long page would go unseen)."""
+    return redirect(reverse("profile_edit") + f"?saved={slug}#{slug}")
+
+
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for_owner(user=request.user)
     tag_names = selectors.profile_tag_names(profile=profile)
-    sections = [_section(profile, spec, tag_names) for spec in EDIT_SECTIONS]
+    saved = request.GET.get("saved")
+    sections = [
+        _section(profile, spec, tag_names, saved=spec.slug == saved) for spec in EDIT_SECTIONS
+    ]
     return render(request, "accounts/profile_edit.html", {"profile": profile, "sections": sections})
 
 
@@ -122,8 +129,7 @@ def profile_edit_section(request: HttpRequest, section: str) -> HttpResponse:
     if request.htmx:
         tag_names = selectors.profile_tag_names(profile=profile) if _needs_tags(spec) else None
         return _render_section(request, profile, _section(profile, spec, tag_names, saved=True))
-    messages.success(request, _("Saved: %(section)s.") % {"section": spec.title})
-    return redirect(reverse("profile_edit") + f"#{spec.slug}")
+    return _saved_redirect(spec.slug)
 
 
 def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> HttpResponse:
@@ -136,8 +142,7 @@ def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> 
     if form.errors:
         profile.refresh_from_db()
         return _render_section(request, profile, _section(profile, spec, None, form=form))
-    messages.success(request, _("Your new photo is saved."))
-    return redirect(reverse("profile_edit") + "#photo")
+    return _saved_redirect("photo")
 
 
 @login_required
@@ -145,8 +150,7 @@ def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> 
 def profile_photo_remove(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for_owner(user=request.user)
     services.profile_photo_remove(profile=profile)
-    messages.success(request, _("Your photo is removed."))
-    return redirect(reverse("profile_edit") + "#photo")
+    return _saved_redirect("photo")
 
 
 # --- Experience and education entries ----------------------------------------------------
@@ -188,10 +192,6 @@ ENTRY_KINDS = {
 }
 
 
-def _back_to(kind: EntryKind) -> str:
-    return reverse("profile_edit") + f"#{kind.slug}"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
@@ -204,8 +204,7 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Added to your profile."))
-            return redirect(_back_to(spec))
+            return _saved_redirect(spec.slug)
     return render(
         request,
         "accounts/profile_entry_form.html",
@@ -225,8 +224,7 @@ def entry_edit(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(_back_to(spec))
+            return _saved_redirect(spec.slug)
     return render(
         request,
         "accounts/profile_entry_form.html",
@@ -240,5 +238,4 @@ def entry_delete(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse
     spec = ENTRY_KINDS[kind]
     entry = spec.get_own(user=request.user, entry_id=entry_id)
     spec.delete(entry=entry)
-    messages.success(request, _("Removed from your profile."))
-    return redirect(_back_to(spec))
+    return _saved_redirect(spec.slug)

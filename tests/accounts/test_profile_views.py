@@ -246,8 +246,13 @@ def test_each_section_page_renders(alice, login):
 def test_saving_a_section_without_javascript(alice, login, section, data, check):
     response = login(alice).post(f"/profile/edit/{section}/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert response["Location"] == f"/profile/edit/#{section}"
+    assert response["Location"] == f"/profile/edit/?saved={section}#{section}"
     assert check(reload(alice))
+    # The editor says so in that section.
+    page = login(alice).get(response["Location"]).content.decode()
+    saved_section = page.split(f'<section id="{section}"')[1].split("</section>")[0]
+    assert "Your changes are saved." in saved_section
+    assert page.count("Your changes are saved.") == 1
 
 
 def test_saving_tags_from_the_editor(alice, login):
@@ -274,7 +279,7 @@ def test_saving_a_section_with_htmx_swaps_it_in_place(alice, login):
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="basics"')
     assert "<html" not in body
-    assert "Saved." in body
+    assert "Your changes are saved." in body
     assert reload(alice).headline == "New"
 
 
@@ -286,7 +291,7 @@ def test_htmx_errors_come_back_in_the_fragment(alice, login):
     body = response.content.decode()
     assert 'class="errorlist' in body and "too long" in body
     assert "<html" not in body
-    assert "Saved." not in body
+    assert "Your changes are saved." not in body
 
 
 @pytest.mark.parametrize(
@@ -362,7 +367,7 @@ def test_experience_add_edit_delete(alice, login):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/profile/edit/#experience"
+    assert response["Location"] == "/profile/edit/?saved=experience#experience"
     entry = Experience.objects.get(profile__user=alice)
     assert entry.end_year is None
 
