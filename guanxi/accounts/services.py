@@ -315,8 +315,16 @@ def _replace_tags(*, profile: Profile, kind: str, names: Sequence[str]) -> None:
 # --- Photo ----------------------------------------------------------------------
 
 
-def _delete_file_on_commit(storage, name: str) -> None:
-    if name:
+def photo_file_is_owned(*, user_id: int, name: str) -> bool:
+    """True for a file this member uploaded (photos/<id>/...). Other names, such as the
+    demo community's shared avatars, belong to many profiles and must never be deleted
+    on one member's behalf."""
+    return bool(name) and name.startswith(f"photos/{user_id}/")
+
+
+def _delete_photo_on_commit(profile: Profile, name: str) -> None:
+    if photo_file_is_owned(user_id=profile.pk, name=name):
+        storage = profile.photo.storage
         transaction.on_commit(lambda: storage.delete(name))
 
 
@@ -336,19 +344,18 @@ def profile_photo_set(*, profile: Profile, upload: UploadedFile) -> Profile:
     except Exception:
         storage.delete(new_name)
         raise
-    _delete_file_on_commit(storage, old_name)
+    _delete_photo_on_commit(profile, old_name)
     return profile
 
 
 @transaction.atomic
 def profile_photo_remove(*, profile: Profile) -> Profile:
-    storage = profile.photo.storage
     old_name = profile.photo.name
     if not old_name:
         return profile
     profile.photo = ""
     profile.save(update_fields=["photo", "updated_at"])
-    _delete_file_on_commit(storage, old_name)
+    _delete_photo_on_commit(profile, old_name)
     return profile
 
 

@@ -303,3 +303,23 @@ def test_api_photo_needs_a_file_and_a_member(alice, login, client):
     assert (
         client.post("/api/v1/me/profile/photo", {"photo": upload(jpeg_bytes())}).status_code == 401
     )
+
+
+@pytest.mark.django_db
+def test_shared_files_are_never_deleted(alice, bob, django_capture_on_commit_callbacks):
+    """Demo members share avatar files: replacing or removing one member's photo must
+    leave the shared file alone."""
+    shared = default_storage.save("demo/avatar-01.jpg", upload(jpeg_bytes()))
+    Profile.objects.filter(pk__in=[alice.pk, bob.pk]).update(photo=shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_photo_set(
+            profile=Profile.objects.get(pk=alice.pk), upload=upload(jpeg_bytes())
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_photo_remove(profile=Profile.objects.get(pk=bob.pk))
+    assert default_storage.exists(shared)
+    assert not services.photo_file_is_owned(user_id=alice.pk, name=shared)
+    assert services.photo_file_is_owned(
+        user_id=alice.pk, name=Profile.objects.get(pk=alice.pk).photo.name
+    )
+    assert not services.photo_file_is_owned(user_id=bob.pk, name=f"photos/{alice.pk}/x.jpg")
