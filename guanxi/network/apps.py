@@ -9,7 +9,8 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.core.visibility import register_connection_checker
-        from guanxi.network import notification_kinds, selectors
+        from guanxi.network import notification_kinds, selectors, suggestions
 
         register_connection_checker(selectors.are_connected)
         notification_kinds.register_all()
+        suggestions.register_hooks()

@@ -1,0 +1,219 @@
+"""People you may know: live computation, the precomputed table, dismissals, freshness.
+
+Suggestions are served from the Suggestion table (one indexed range read). They are
+computed for one member by `refresh_member` (live, bounded SQL reads) or for everyone
+by the full recompute (suggestions_recompute). They stay fresh through the graph
+hooks: a new or removed connection refreshes both members at once and marks their
+connections stale (refreshed when next shown); a block drops rows both ways at once.
+Whatever may have changed since the computation (a request, a connection, a block, a
+dismissal, a deactivated account) is filtered out when serving, and the reasons are
+written out then, from what each profile shows to members at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.network import selectors
+from guanxi.network.affinity import affinity, load_traits, reasons
+from guanxi.network.errors import Invalid, NotFound
+from guanxi.network.models import (
+    Block,
+    Connection,
+    ConnectionRequest,
+    Dismissal,
+    Suggestion,
+    SuggestionState,
+)
+from guanxi.network.suggestion_sources import SqlGraph, SqlTraits, excluded_for
+from guanxi.network.suggestions_rank import DEFAULT_PARAMS, Params, Ranked, rank
+
+log = logging.getLogger(__name__)
+
+# A member whose list was shown while stale is refreshed at most this often.
+LAZY_REFRESH_SECONDS = 300
+
+
+def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:
+    """Rank suggestions for one member straight from the graph (bounded reads)."""
+    return rank(user_id, SqlGraph(), SqlTraits(), excluded=excluded_for(user_id), params=params)
+
+
+def store_suggestions(user_id: int, ranked: list[Ranked], *, computed_at=None) -> None:
+    """Replace the member's stored suggestions (call inside a transaction)."""
+    computed_at = computed_at or timezone.now()
+    Suggestion.objects.filter(user_id=user_id).delete()
+    Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                user_id=user_id,
+                candidate_id=r.user_id,
+                score=r.score,
+                mutual_count=r.mutual_count,
+                computed_at=computed_at,
+            )
+            for r in ranked
+        ]
+    )
+    SuggestionState.objects.update_or_create(
+        user_id=user_id, defaults={"computed_at": computed_at, "stale": False}
+    )
+
+
+def refresh_member(user_id: int) -> int:
+    """Recompute and store one member's suggestions; returns how many. Idempotent."""
+    ranked = live_suggestions(user_id)
+    with transaction.atomic():
+        # Two refreshes of one member replace the rows one after the other, never
+        # interleaved (the member's row lock; SQLite serialises writers anyway).
+        if not User.objects.select_for_update().filter(pk=user_id, is_active=True).exists():
+            return 0
+        store_suggestions(user_id, ranked)
+    return len(ranked)
+
+
+def mark_neighbours_stale(*user_ids: int) -> int:
+    """Members connected to any of `user_ids` have a changed 2nd degree: mark them."""
+    mine = set()
+    for user_id in user_ids:
+        mine |= selectors.connection_ids(user_id)
+    mine -= set(user_ids)
+    marked = 0
+    ids = sorted(mine)
+    for start in range(0, len(ids), 500):
+        marked += SuggestionState.objects.filter(
+            user_id__in=ids[start : start + 500], stale=False
+        ).update(stale=True)
+    return marked
+
+
+# --- Serving ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    user: User  # with .profile loaded
+    reasons: list[str]
+    mutual_count: int
+    score: float
+
+
+def _served(user_id: int) -> QuerySet[Suggestion]:
+    """Stored rows minus whatever changed since they were computed."""
+    candidate = OuterRef("candidate_id")
+    return (
+        Suggestion.objects.filter(
+            user_id=user_id, candidate__is_active=True, candidate__profile__isnull=False
+        )
+        .exclude(Exists(Connection.objects.filter(user_low_id=user_id, user_high_id=candidate)))
+        .exclude(Exists(Connection.objects.filter(user_low_id=candidate, user_high_id=user_id)))
+        .exclude(
+            Exists(ConnectionRequest.objects.filter(pair_low_id=user_id, pair_high_id=candidate))
+        )
+        .exclude(
+            Exists(ConnectionRequest.objects.filter(pair_low_id=candidate, pair_high_id=user_id))
+        )
+        .exclude(Exists(Dismissal.objects.filter(user_id=user_id, candidate_id=candidate)))
+        .exclude(Exists(Block.objects.filter(blocker_id=user_id, blocked_id=candidate)))
+        .exclude(Exists(Block.objects.filter(blocker_id=candidate, blocked_id=user_id)))
+        .select_related("candidate__profile")
+        .order_by("-score", "candidate_id")
+    )
+
+
+def _cards(viewer_id: int, rows: list[tuple[User, int, float]]) -> list[SuggestionCard]:
+    """Write the reasons out now, from what each profile shows to members today."""
+    traits = load_traits([viewer_id, *(user.pk for user, _m, _s in rows)])
+    mine = traits.get(viewer_id)
+    cards = []
+    for user, mutual_count, score in rows:
+        theirs = traits.get(user.pk)
+        found = affinity(mine, theirs) if mine and theirs else None
+        if found is not None:
+            said = reasons(found, mutual_count=mutual_count)
+        elif mutual_count:
+            said = reasons_for_mutual(mutual_count)
+        else:
+            said = []
+        cards.append(SuggestionCard(user, said, mutual_count, score))
+    return cards
+
+
+def reasons_for_mutual(mutual_count: int) -> list[str]:
+    from guanxi.network.affinity import Affinity
+
+    return reasons(Affinity(), mutual_count=mutual_count)
+
+
+def _refresh_later(user_id: int) -> None:
+    from guanxi.network.tasks import refresh_suggestions
+
+    if cache.add(f"suggestions-refresh:{user_id}", 1, timeout=LAZY_REFRESH_SECONDS):
+        transaction.on_commit(lambda: refresh_suggestions.enqueue(user_id))
+
+
+def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
+    """The viewer's suggestions, best first, with their reasons (a handful of queries
+    whatever the size of the community)."""
+    state = SuggestionState.objects.filter(user_id=viewer.pk).first()
+    if state is None:
+        # Never computed (a new member, or before the first recompute): rank live
+        # now and store in the background.
+        _refresh_later(viewer.pk)
+        ranked = live_suggestions(viewer.pk)[:limit]
+        users = User.objects.select_related("profile").in_bulk([r.user_id for r in ranked])
+        rows = [(users[r.user_id], r.mutual_count, r.score) for r in ranked if r.user_id in users]
+        return _cards(viewer.pk, rows)
+    if state.stale:
+        _refresh_later(viewer.pk)
+    rows = [(s.candidate, s.mutual_count, s.score) for s in _served(viewer.pk)[:limit]]
+    return _cards(viewer.pk, rows)
+
+
+# --- Dismissing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def dismiss_suggestion(*, user: User, candidate_id: int) -> bool:
+    """Never suggest `candidate_id` to `user` again. Returns False if already dismissed."""
+    if candidate_id == user.pk:
+        raise Invalid(_("You cannot dismiss yourself."))
+    if not User.objects.filter(
+        pk=candidate_id, is_active=True
+    ).exists() or selectors.is_blocked_either_way(user.pk, candidate_id):
+        raise NotFound
+    _dismissal, created = Dismissal.objects.get_or_create(user=user, candidate_id=candidate_id)
+    Suggestion.objects.filter(user=user, candidate_id=candidate_id).delete()
+    return created
+
+
+# --- Keeping fresh ------------------------------------------------------------------
+
+
+def graph_changed(a_id: int, b_id: int) -> None:
+    """After commit: a connection between a and b appeared or went."""
+    from guanxi.network.tasks import refresh_after_graph_change
+
+    refresh_after_graph_change.enqueue(a_id, b_id)
+
+
+def blocked(blocker_id: int, blocked_id: int) -> None:
+    """Inside the blocking transaction: neither is suggested to the other any more."""
+    Suggestion.objects.filter(user_id=blocker_id, candidate_id=blocked_id).delete()
+    Suggestion.objects.filter(user_id=blocked_id, candidate_id=blocker_id).delete()
+
+
+def register_hooks() -> None:
+    """Called from NetworkConfig.ready()."""
+    from guanxi.network import services
+
+    services.on_graph_change(graph_changed)
+    services.on_block(blocked)

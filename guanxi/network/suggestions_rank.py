@@ -1,0 +1,220 @@
+"""The people-you-may-know ranking, independent of where the graph comes from.
+
+One algorithm serves three callers: the live computation (graph read with SQL), the
+full recompute (graph held in memory) and the offline evaluation (an edge-list file).
+Each hands `rank` a GraphSource and, optionally, a TraitSource.
+
+Score = graph + traits:
+- graph: Adamic–Adar over mutual connections, sum of 1/ln(degree) of each mutual one,
+  so a mutual connection who knows everybody counts less than one who knows a few;
+- traits: shared interests and skills, same company, school or city, each worth
+  w / ln(2 + how many members share it) so rare ones weigh more; complementary
+  "open to" (one hiring, the other looking...) adds a fixed amount.
+
+Cost is bounded whatever the degrees: at most `neighbour_sample` of the member's
+connections are expanded, each contributing at most `expand_cap` of its own; the best
+`shortlist` candidates (plus a few members from the same company, school or rarest
+tags) are then rescored exactly, with their true mutual connections.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from guanxi.network.affinity import COMPLEMENTS, Traits
+
+
+@dataclass(frozen=True)
+class Params:
+    neighbour_sample: int = 150  # of the member's connections, expanded at most
+    expand_cap: int = 200  # of each expanded connection's own connections, read at most
+    shortlist: int = 80  # best graph candidates rescored exactly
+    circle_pool: int = 20  # members drawn from each shared company / school / rare tag
+    rare_tags: int = 3  # how many of the member's rarest tags draw candidates
+    keep: int = 30  # suggestions kept per member
+
+
+DEFAULT_PARAMS = Params()
+
+# Trait weights, each divided by ln(2 + how many members share the trait).
+INTEREST_WEIGHT = 1.0
+SKILL_WEIGHT = 0.8
+COMPANY_WEIGHT = 3.0
+SCHOOL_WEIGHT = 2.0
+CITY_WEIGHT = 1.0
+COMPLEMENT_WEIGHT = 0.3
+
+
+@dataclass
+class CircleSizes:
+    """How many members carry each of one member's traits (all members, shown or not)."""
+
+    tags: dict[int, int] = field(default_factory=dict)
+    company: int = 0
+    schools: dict[str, int] = field(default_factory=dict)
+    city: int = 0
+
+
+class GraphSource(Protocol):
+    def neighbours(self, user_id: int) -> Sequence[int]: ...
+
+    def degrees(self, user_ids: Iterable[int]) -> dict[int, int]: ...
+
+    def expand(
+        self, user_ids: Sequence[int], degrees: Mapping[int, int], cap: int
+    ) -> Iterable[tuple[int, Sequence[int]]]:
+        """(z, up to `cap` of z's connections) for each z; a sample when z has more."""
+        ...
+
+    def mutual_edges(
+        self, user_id: int, neighbours: set[int], candidates: Sequence[int]
+    ) -> dict[int, list[int]]:
+        """For each candidate, which of `neighbours` (the member's connections) it knows."""
+        ...
+
+
+class TraitSource(Protocol):
+    def traits(self, user_ids: Iterable[int]) -> dict[int, Traits]: ...
+
+    def sizes(self, me: Traits) -> CircleSizes: ...
+
+    def circle_members(self, me: Traits, sizes: CircleSizes, params: Params) -> set[int]:
+        """Members sharing the company, a school or one of the rarest tags (listed,
+        active, with that section visible to members), up to circle_pool each."""
+        ...
+
+
+@dataclass(frozen=True)
+class Ranked:
+    user_id: int
+    score: float
+    mutual_count: int
+    graph_score: float
+    trait_score: float
+
+
+def inverse_log(degree: int) -> float:
+    return 1.0 / math.log(degree) if degree > 1 else 0.0
+
+
+def rarity(count: int) -> float:
+    return 1.0 / math.log(2 + max(count, 1))
+
+
+def trait_score(me: Traits, other: Traits, sizes: CircleSizes) -> float:
+    score = 0.0
+    for tag_id in me.interests.keys() & other.interests.keys():
+        score += INTEREST_WEIGHT * rarity(sizes.tags.get(tag_id, 1))
+    for tag_id in me.skills.keys() & other.skills.keys():
+        score += SKILL_WEIGHT * rarity(sizes.tags.get(tag_id, 1))
+    if me.company_key and me.company_key == other.company_key:
+        score += COMPANY_WEIGHT * rarity(sizes.company)
+    shared_schools = me.schools.keys() & other.schools.keys()
+    if shared_schools:
+        score += SCHOOL_WEIGHT * max(rarity(sizes.schools.get(k, 1)) for k in shared_schools)
+    if me.city_key and me.city_key == other.city_key:
+        score += CITY_WEIGHT * rarity(sizes.city)
+    for one, two, _key in COMPLEMENTS:
+        if (me.open_to & one and other.open_to & two) or (me.open_to & two and other.open_to & one):
+            score += COMPLEMENT_WEIGHT
+    return score
+
+
+def sample_neighbours(user_id: int, neighbours: Sequence[int], size: int) -> list[int]:
+    """A fixed random subset: the same member gets the same sample every time."""
+    if len(neighbours) <= size:
+        return list(neighbours)
+    return random.Random(user_id).sample(sorted(neighbours), size)
+
+
+def graph_candidates(
+    user_id: int,
+    graph: GraphSource,
+    neighbours: Sequence[int],
+    excluded: set[int],
+    params: Params,
+) -> tuple[list[int], dict[int, int]]:
+    """The best `shortlist` friends-of-friends by (sampled) Adamic–Adar, and the
+    degrees learnt on the way."""
+    expanded = sample_neighbours(user_id, neighbours, params.neighbour_sample)
+    degrees = graph.degrees(expanded)
+    totals: dict[int, float] = defaultdict(float)
+    for z, theirs in graph.expand(expanded, degrees, params.expand_cap):
+        weight = inverse_log(degrees.get(z, 0))
+        if not weight:
+            continue
+        for candidate in theirs:
+            totals[candidate] += weight
+    for gone in excluded:
+        totals.pop(gone, None)
+    for gone in neighbours:
+        totals.pop(gone, None)
+    totals.pop(user_id, None)
+    best = heapq.nlargest(params.shortlist, totals.items(), key=lambda item: (item[1], -item[0]))
+    return [candidate for candidate, _score in best], degrees
+
+
+def rank(
+    user_id: int,
+    graph: GraphSource,
+    traits: TraitSource | None = None,
+    *,
+    excluded: set[int] = frozenset(),
+    params: Params = DEFAULT_PARAMS,
+) -> list[Ranked]:
+    """The member's best suggestions, best first. `excluded` holds members never to
+    suggest besides the member's own connections (requests, dismissals, blocks)."""
+    neighbours = graph.neighbours(user_id)
+    neighbour_set = set(neighbours)
+    shortlist, degrees = graph_candidates(user_id, graph, neighbours, set(excluded), params)
+
+    me: Traits | None = None
+    sizes = CircleSizes()
+    if traits is not None:
+        me = traits.traits([user_id]).get(user_id)
+        if me is not None:
+            sizes = traits.sizes(me)
+            seen = set(shortlist)
+            for candidate in sorted(traits.circle_members(me, sizes, params)):
+                if (
+                    candidate not in seen
+                    and candidate != user_id
+                    and candidate not in neighbour_set
+                    and candidate not in excluded
+                ):
+                    shortlist.append(candidate)
+                    seen.add(candidate)
+    if not shortlist:
+        return []
+
+    mutual = graph.mutual_edges(user_id, neighbour_set, shortlist)
+    unknown = {z for zs in mutual.values() for z in zs if z not in degrees}
+    if unknown:
+        degrees.update(graph.degrees(unknown))
+    their_traits = traits.traits(shortlist) if traits is not None else {}
+
+    results = []
+    for candidate in shortlist:
+        zs = mutual.get(candidate, ())
+        graph_score = sum(inverse_log(degrees.get(z, 0)) for z in zs)
+        bonus = 0.0
+        if traits is not None:
+            other = their_traits.get(candidate)
+            if other is None or not other.active:
+                continue  # no profile, or a deactivated account
+            if not other.listed and not zs:
+                continue  # unlisted members are only suggested through people they know
+            if me is not None:
+                bonus = trait_score(me, other, sizes)
+        score = graph_score + bonus
+        if score <= 0:
+            continue
+        results.append(Ranked(candidate, score, len(zs), graph_score, bonus))
+    results.sort(key=lambda r: (-r.score, r.user_id))
+    return results[: params.keep]
