@@ -130,8 +130,12 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
         )
         if not items:
             return HttpResponse("")
-        context = {"item": items[0], "error_message": error_message}
-        return render(request, "network/_introduction_received.html", context)
+        context = {
+            "item": items[0],
+            "error_message": error_message,
+            "pending_count": intro.pending_count(user=request.user),
+        }
+        return render(request, "network/_introduction_answered.html", context)
     if error_message:
         messages.error(request, error_message)
     else:

@@ -167,6 +167,8 @@ def test_htmx_answer_swaps_the_card(trio, login):
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith("<article")
     assert "You said yes" in html and "<html" not in html
+    # The tab's waiting count is refreshed out of band: nothing waits for Bob any more.
+    assert '<span id="intro-pending" hx-swap-oob="true"></span>' in html
     # Answering a closed one in place shows why, in the card.
     login(carol).post(answer_url(made, "decline"), HTTP_HX_REQUEST="true")
     response = login(bob).post(answer_url(made, "accept"), HTTP_HX_REQUEST="true")
