@@ -22,7 +22,7 @@ from guanxi.accounts.models import (
     ProfileTag,
     User,
 )
-from guanxi.core.visibility import Visibility, audience_level
+from guanxi.core.visibility import Visibility, audience_level, hidden_member_ids
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     """
     profile = _active_profile(handle)
     owner: User = profile.user
+    if owner.pk in hidden_member_ids(viewer):  # a block, either way: as if no such member
+        raise Http404("No such member.")
     level = audience_level(viewer, owner.pk)
     is_owner = level == Visibility.ONLY_ME
 

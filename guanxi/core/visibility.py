@@ -39,3 +39,44 @@ def audience_level(viewer, owner_id: int) -> int:
     if any(check(viewer.pk, owner_id) for check in _connection_checkers):
         return Visibility.CONNECTIONS
     return Visibility.MEMBERS
+
+
+# Members hidden from a viewer everywhere (blocks, in either direction). The network
+# app registers the provider; profiles, the directory and later feeds consult it.
+HiddenProvider = Callable[[int], set[int]]
+_hidden_providers: list[HiddenProvider] = []
+
+
+def register_hidden_members_provider(provider: HiddenProvider) -> None:
+    """Register `provider(viewer_id) -> set of member ids the viewer must not see`."""
+    if provider not in _hidden_providers:
+        _hidden_providers.append(provider)
+
+
+def hidden_member_ids(viewer) -> set[int]:
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return set()
+    hidden: set[int] = set()
+    for provider in _hidden_providers:
+        hidden |= provider(viewer.pk)
+    return hidden
+
+
+# The viewer's connections as a set, for list pages that must apply the "connections"
+# audience level to many members at once (the pairwise checker above is per profile).
+ConnectionsProvider = Callable[[int], set[int]]
+_connections_providers: list[ConnectionsProvider] = []
+
+
+def register_connections_provider(provider: ConnectionsProvider) -> None:
+    if provider not in _connections_providers:
+        _connections_providers.append(provider)
+
+
+def connection_ids_of(viewer) -> set[int]:
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return set()
+    found: set[int] = set()
+    for provider in _connections_providers:
+        found |= provider(viewer.pk)
+    return found

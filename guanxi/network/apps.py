@@ -8,9 +8,17 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
-        from guanxi.core.visibility import register_connection_checker
+        from guanxi.core.slots import register_slot
+        from guanxi.core.visibility import (
+            register_connection_checker,
+            register_connections_provider,
+            register_hidden_members_provider,
+        )
         from guanxi.network import notification_kinds, selectors, suggestions
 
         register_connection_checker(selectors.are_connected)
+        register_connections_provider(selectors.connection_ids)
+        register_hidden_members_provider(selectors.blocked_either_way_ids)
+        register_slot("profile.actions", "network/_profile_slot.html")
         notification_kinds.register_all()
         suggestions.register_hooks()

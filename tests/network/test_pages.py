@@ -167,3 +167,30 @@ def test_connections_page_query_count(login, connect, alice, django_assert_max_n
     with django_assert_max_num_queries(12):
         response = client.get(reverse("network_connections"))
     assert response.status_code == 200
+
+
+def test_profile_shows_relationship_panel_and_degree(login, connect, alice, bob, carol):
+    connect(alice, bob)
+    connect(bob, carol)
+    page = login(alice).get("/@carol/").content.decode()
+    assert 'class="degree-badge"' in page and "2nd" in page
+    assert "1 mutual connection" in page and "Connect" in page
+    own = login(alice).get("/@alice/").content.decode()
+    assert 'class="degree-badge"' not in own
+
+
+def test_blocked_profiles_are_404_both_ways(client, login, alice, bob):
+    services.block(blocker=alice, blocked_id=bob.pk)
+    assert login(bob).get("/@alice/").status_code == 404
+    assert login(alice).get("/@bob/").status_code == 404
+    assert client.get("/@alice/").status_code == 200  # anonymous visitors are not affected
+    assert login(bob).get("/api/v1/profiles/alice").status_code == 404
+
+
+def test_connections_visibility_level_on_profile(login, connect, alice, bob, carol):
+    from guanxi.accounts.models import Profile
+
+    Profile.objects.filter(user=alice).update(about="Secret plans", about_html="<p>Secret plans</p>", vis_about=2)
+    connect(alice, bob)
+    assert "Secret plans" in login(bob).get("/@alice/").content.decode()
+    assert "Secret plans" not in login(carol).get("/@alice/").content.decode()

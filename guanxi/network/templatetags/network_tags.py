@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from guanxi.accounts.models import User
 from guanxi.network import selectors
 
 register = template.Library()
@@ -24,6 +25,13 @@ def relationship_context(context, member) -> dict:
 @register.inclusion_tag("network/_relationship.html", takes_context=True)
 def relationship_panel(context, member):
     """Usage: {% load network_tags %}{% relationship_panel profile_user %}"""
+    return relationship_context(context, member)
+
+
+@register.inclusion_tag("network/_relationship.html", takes_context=True)
+def relationship_panel_for(context, member_id: int):
+    """The panel for a member known by id (pages of apps that don't load users with profiles)."""
+    member = User.objects.select_related("profile").get(pk=member_id)
     return relationship_context(context, member)
 
 
