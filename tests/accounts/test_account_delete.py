@@ -116,3 +116,12 @@ def test_service_deletes_a_member_without_profile():
     user = User.objects.create_user(username="bare", email="bare@example.com", password=PASSWORD)
     account_delete(user=user)
     assert not User.objects.filter(username="bare").exists()
+
+
+def test_shared_demo_avatar_survives_a_deletion(alice, bob, django_capture_on_commit_callbacks):
+    shared = default_storage.save("demo/avatar-01.jpg", ContentFile(b"jpeg-bytes"))
+    Profile.objects.filter(user__in=[alice, bob]).update(photo=shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=alice)
+    assert default_storage.exists(shared)
+    assert Profile.objects.get(user=bob).photo.name == shared
