@@ -20,5 +20,6 @@ class NetworkConfig(AppConfig):
         register_connections_provider(selectors.connection_ids)
         register_hidden_members_provider(selectors.blocked_either_way_ids)
         register_slot("profile.actions", "network/_profile_slot.html")
+        register_slot("settings.nav", "network/_settings_nav_item.html")
         notification_kinds.register_all()
         suggestions.register_hooks()
