@@ -22,9 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import OpenTo, User
+from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, User
 from guanxi.network import selectors
-from guanxi.network.affinity import Traits, affinity, load_traits, reasons
+from guanxi.network.affinity import MEMBER_LEVEL, affinity, load_traits, reasons
 from guanxi.network.introduction_limits import introductions_per_week
 from guanxi.network.models import Block, Connection, ConnectionRequest, Introduction
 
@@ -66,26 +66,65 @@ def suggested_note(reason_list: list[str]) -> str:
     return _("I think you two should meet: %(reasons)s.") % {"reasons": "; ".join(reason_list)}
 
 
-def _groups(traits: dict[int, Traits]) -> list[tuple[str, list[int], list[int] | None]]:
-    """(kind, members, partners): pairs inside `members` when partners is None, else
-    every member × partner pair."""
+Group = tuple[str, list[int], "list[int] | None"]
+_BITS = [int(bit) for bit in OpenTo]
+
+
+def connection_groups(user_id: int) -> list[Group]:
+    """The member's active connections grouped by each member-visible trait they carry:
+    (kind, members, partners) where pairs are inside `members` when partners is None,
+    else every member × partner pair.
+
+    Three queries with the connections as a subquery (no long id lists) and no names
+    loaded: names are only needed for the few pairs finally shown. The visibility rule
+    is affinity.load_traits's: a section counts when members may see it.
+    """
+    low = Connection.objects.filter(user_high_id=user_id).values("user_low_id")
+    high = Connection.objects.filter(user_low_id=user_id).values("user_high_id")
+    mine = Q(user_id__in=low) | Q(user_id__in=high)
     by_key: dict[tuple, list[int]] = defaultdict(list)
     by_bit: dict[int, list[int]] = defaultdict(list)
-    for uid, t in traits.items():
-        for tag_id in t.interests:
+    show_skills: set[int] = set()
+    show_interests: set[int] = set()
+    show_education: set[int] = set()
+    rows = Profile.objects.filter(mine, user__is_active=True).values_list(
+        "user_id", "company_key", "vis_work", "city_key", "vis_location", "open_to",
+        "vis_open_to", "vis_skills", "vis_interests", "vis_education",
+    )  # fmt: skip
+    for (uid, company_key, vis_work, city_key, vis_location, open_to, vis_open_to,
+         vis_skills, vis_interests, vis_education) in rows:  # fmt: skip
+        if company_key and vis_work <= MEMBER_LEVEL:
+            by_key[("company", company_key)].append(uid)
+        if city_key and vis_location <= MEMBER_LEVEL:
+            by_key[("city", city_key)].append(uid)
+        if open_to and vis_open_to <= MEMBER_LEVEL:
+            for bit in _BITS:
+                if open_to & bit:
+                    by_bit[bit].append(uid)
+        if vis_skills <= MEMBER_LEVEL:
+            show_skills.add(uid)
+        if vis_interests <= MEMBER_LEVEL:
+            show_interests.add(uid)
+        if vis_education <= MEMBER_LEVEL:
+            show_education.add(uid)
+    profile_of = Q(profile_id__in=low) | Q(profile_id__in=high)
+    tags = ProfileTag.objects.filter(profile_of).values_list("profile_id", "kind", "tag_id")
+    for uid, kind, tag_id in tags:
+        if kind == ProfileTag.Kind.SKILL:
+            if uid in show_skills:
+                by_key[("skill", tag_id)].append(uid)
+        elif uid in show_interests:
             by_key[("interest", tag_id)].append(uid)
-        for tag_id in t.skills:
-            by_key[("skill", tag_id)].append(uid)
-        for school in t.schools:
-            by_key[("school", school)].append(uid)
-        if t.company_key:
-            by_key[("company", t.company_key)].append(uid)
-        if t.city_key:
-            by_key[("city", t.city_key)].append(uid)
-        for bit in OpenTo:
-            if t.open_to & bit:
-                by_bit[bit].append(uid)
-    groups: list[tuple[str, list[int], list[int] | None]] = [
+    schools = (
+        Education.objects.filter(profile_of)
+        .exclude(school_key="")
+        .values_list("profile_id", "school_key")
+        .distinct()
+    )
+    for uid, school_key in schools:
+        if uid in show_education:
+            by_key[("school", school_key)].append(uid)
+    groups: list[Group] = [
         (key[0], members, None) for key, members in by_key.items() if len(members) > 1
     ]
     for one, other in COMPLEMENTARY:
@@ -103,11 +142,22 @@ def _cost(members: list[int], partners: list[int] | None) -> int:
     return n * (n - 1) // 2 if partners is None else n * len(partners)
 
 
-def score_pairs(traits: dict[int, Traits], *, budget: int = PAIR_BUDGET) -> dict[tuple, float]:
-    """Score of each (low, high) pair sharing something, rarest groups first, within budget."""
-    scores: dict[tuple[int, int], float] = defaultdict(float)
-    groups = sorted(_groups(traits), key=lambda g: _cost(g[1], g[2]))
-    for kind, members, partners in groups:
+# A pair (low, high) is scored under the int key low << 32 | high: cheaper to hash than
+# a tuple, and ordered like the tuple.
+_SHIFT = 32
+_MASK = (1 << _SHIFT) - 1
+
+
+def pair_of(key: int) -> tuple[int, int]:
+    return key >> _SHIFT, key & _MASK
+
+
+def score_groups(groups: list[Group], *, budget: int = PAIR_BUDGET) -> dict[int, float]:
+    """Score of each pair sharing something (keyed as above), smallest groups first,
+    until the budget of pair credits is spent."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    for kind, members, partners in sorted(groups, key=lambda g: _cost(g[1], g[2])):
         cost = _cost(members, partners)
         if cost > budget:
             break  # sorted by cost: every later group is at least as large
@@ -117,13 +167,16 @@ def score_pairs(traits: dict[int, Traits], *, budget: int = PAIR_BUDGET) -> dict
         if partners is None:
             ordered = sorted(members)
             for i, low in enumerate(ordered):
+                base = low << _SHIFT
                 for high in ordered[i + 1 :]:
-                    scores[(low, high)] += weight
+                    key = base | high
+                    scores[key] = get(key, 0.0) + weight
         else:
             for x in members:
                 for y in partners:
                     if x != y:
-                        scores[(x, y) if x < y else (y, x)] += weight
+                        key = (x << _SHIFT | y) if x < y else (y << _SHIFT | x)
+                        scores[key] = get(key, 0.0) + weight
     return scores
 
 
@@ -161,20 +214,17 @@ def introduction_ideas(*, user: User, limit: int = 10) -> list[IntroductionIdea]
     """The best pairs among `user`'s connections to introduce to each other."""
     if limit <= 0:
         return []
-    member_ids = list(
-        selectors.connections_queryset(user.pk).filter(is_active=True).values_list("pk", flat=True)
-    )
-    if len(member_ids) < 2:
-        return []
-    traits = load_traits(member_ids)
-    scores = score_pairs(traits)
+    scores = score_groups(connection_groups(user.pk))
     if not scores:
         return []
-    ranked = heapq.nsmallest(
-        min(len(scores), CHECK_BATCH * CHECK_ROUNDS),
-        scores.items(),
-        key=lambda item: (-item[1], item[0]),
-    )
+    ranked = [
+        (pair_of(key), score)
+        for key, score in heapq.nsmallest(
+            min(len(scores), CHECK_BATCH * CHECK_ROUNDS),
+            scores.items(),
+            key=lambda item: (-item[1], item[0]),
+        )
+    ]
     chosen: list[tuple[tuple[int, int], float]] = []
     for start in range(0, len(ranked), CHECK_BATCH):
         batch = ranked[start : start + CHECK_BATCH]
@@ -183,8 +233,9 @@ def introduction_ideas(*, user: User, limit: int = 10) -> list[IntroductionIdea]
         if len(chosen) >= limit:
             break
     chosen = chosen[:limit]
-    people = User.objects.filter(pk__in={uid for pair, _s in chosen for uid in pair})
-    by_id = {u.pk: u for u in people.select_related("profile")}
+    shown = {uid for pair, _s in chosen for uid in pair}
+    by_id = {u.pk: u for u in User.objects.filter(pk__in=shown).select_related("profile")}
+    traits = load_traits(shown)
     ideas = []
     for (low, high), score in chosen:
         why = reasons(affinity(traits[low], traits[high]), limit=3)

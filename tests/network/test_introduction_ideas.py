@@ -8,8 +8,7 @@ from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, 
 from guanxi.core.visibility import Visibility
 from guanxi.network import introductions as intro
 from guanxi.network import services
-from guanxi.network.affinity import load_traits
-from guanxi.network.introduction_ideas import score_pairs
+from guanxi.network.introduction_ideas import connection_groups, pair_of, score_groups
 from guanxi.network.models import ConnectionRequest, Introduction
 from tests.factories import make_member
 
@@ -126,6 +125,14 @@ def test_hidden_sections_do_not_count(hub):
     assert mei_tao.reasons == ["both in Shanghai"]
 
 
+def test_a_pair_sharing_only_hidden_traits_is_no_idea(hub):
+    assert {"lin", "jun"} in pairs(intro.introduction_ideas(user=hub["hub"], limit=50))
+    Profile.objects.filter(user=hub["jun"]).update(vis_location=Visibility.CONNECTIONS)
+    Profile.objects.filter(user=hub["kai"]).update(vis_open_to=Visibility.ONLY_ME)
+    after = pairs(intro.introduction_ideas(user=hub["hub"], limit=50))
+    assert {"lin", "jun"} not in after and {"ana", "kai"} not in after
+
+
 def test_a_rare_shared_interest_outweighs_a_common_one():
     hub = person("hub")
     crowd = [person(f"crowd{i}") for i in range(8)]
@@ -162,12 +169,12 @@ def test_the_work_is_capped_by_a_budget_smallest_groups_first():
     for member in duo:
         tag(member, "go")
     link(hub, *crowd, *duo)
-    traits = load_traits([m.pk for m in (*crowd, *duo)])
-    full = score_pairs(traits)
+    groups = connection_groups(hub.pk)
+    full = score_groups(groups)
     assert len(full) == 32 * 31 // 2
-    capped = score_pairs(traits, budget=10)
+    capped = score_groups(groups, budget=10)
     # The 496-pair city group does not fit: only the pair sharing a tag was scored.
-    assert list(capped) == [tuple(sorted(m.pk for m in duo))]
+    assert [pair_of(key) for key in capped] == [tuple(sorted(m.pk for m in duo))]
 
 
 def test_ideas_use_a_bounded_number_of_queries(django_assert_max_num_queries):
