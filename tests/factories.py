@@ -31,3 +31,10 @@ def make_member(
         user=user, display_name=name, name_key=normalize_text(name), **profile_fields
     )
     return user
+
+
+def fill_profile(user: User, **changes) -> Profile:
+    """Set profile parts through the real service (tags, visibility, links ...)."""
+    from guanxi.accounts.services import profile_update
+
+    return profile_update(profile=user.profile, **changes)

@@ -1,0 +1,113 @@
+"""A small, believable community for the browser tests and their screenshots."""
+
+from __future__ import annotations
+
+from guanxi.accounts import services
+from guanxi.accounts.models import OpenTo, User
+from guanxi.core.visibility import Visibility
+from tests.factories import fill_profile, make_member
+
+PEOPLE = [
+    (
+        "weili",
+        "Li Wei",
+        "Data engineer",
+        "Shanghai",
+        "China",
+        "Ctrip",
+        ["Python", "数据分析", "Spark"],
+    ),
+    ("mzhang", "张敏", "产品经理", "Beijing", "China", "ByteDance", ["Product management", "UX"]),
+    (
+        "sofia",
+        "Sofia Rossi",
+        "Founder, Ponte Studio",
+        "Milan",
+        "Italy",
+        "Ponte Studio",
+        ["Design", "Python"],
+    ),
+    (
+        "jchen",
+        "James Chen",
+        "Investment analyst",
+        "Hong Kong",
+        "China",
+        "HSBC",
+        ["Finance", "数据分析"],
+    ),
+    (
+        "amira",
+        "Amira Haddad",
+        "Community manager",
+        "London",
+        "United Kingdom",
+        "Guild",
+        ["Events", "Public speaking"],
+    ),
+    ("tanaka", "Tanaka Yui", "Mobile developer", "Tokyo", "Japan", "Mercari", ["Kotlin", "Swift"]),
+]
+
+
+def build_alice(alice: User) -> User:
+    """Alice's profile with something in every section, sections at mixed audiences."""
+    fill_profile(
+        alice,
+        headline="Community builder and data person",
+        about=(
+            "I connect **founders, engineers and investors** across Shanghai and Singapore.\n\n"
+            "- Organiser of the Fudan alumni tech evenings\n- Mentor at Women in Data"
+        ),
+        city="Shanghai",
+        country="China",
+        company="Fudan Ventures",
+        position="Head of community",
+        skills=["Community building", "Python", "数据分析"],
+        interests=["Tea", "Hiking", "开源"],
+        languages=["English", "中文"],
+        open_to=[OpenTo.MENTORING, OpenTo.COLLABORATIONS, OpenTo.SPEAKING],
+        links=[{"label": "Blog", "url": "https://alice.example.org"}],
+        visibility={"about": Visibility.PUBLIC, "skills": Visibility.MEMBERS},
+    )
+    profile = alice.profile
+    services.experience_create(
+        profile=profile,
+        data={"company": "Fudan Ventures", "title": "Head of community", "start_year": 2021},
+    )
+    services.experience_create(
+        profile=profile,
+        data={
+            "company": "Alibaba",
+            "title": "Data analyst",
+            "start_year": 2016,
+            "end_year": 2021,
+            "location": "Hangzhou",
+        },
+    )
+    services.education_create(
+        profile=profile,
+        data={
+            "school": "Fudan University",
+            "degree": "MSc",
+            "field": "Statistics",
+            "end_year": 2016,
+        },
+    )
+    return alice
+
+
+def build_community() -> list[User]:
+    members = []
+    for handle, name, headline, city, country, company, skills in PEOPLE:
+        user = make_member(handle, display_name=name)
+        fill_profile(
+            user,
+            headline=headline,
+            city=city,
+            country=country,
+            company=company,
+            skills=skills,
+            open_to=[OpenTo.COLLABORATIONS],
+        )
+        members.append(user)
+    return members
