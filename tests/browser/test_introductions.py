@@ -1,5 +1,6 @@
 """The introduction journey in a real browser: Alice introduces Bob and Carol from an
-idea; each says yes in their own browser; they end up connected."""
+idea; each says yes in their own browser; they end up connected and see each other as
+1st degree."""
 
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def test_introduce_two_connections_and_both_accept(page, new_page, log_in, scree
     for viewer_page, other in ((bob_page, carol), (carol_page, bob)):
         viewer_page.goto(f"/@{other.username}/")
         expect(viewer_page.get_by_role("heading", name=other.profile.display_name)).to_be_visible()
+        expect(viewer_page.locator(".degree-badge")).to_have_text("1st")
     screenshot(bob_page, "introductions-profile-after")
 
 
