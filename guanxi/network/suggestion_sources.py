@@ -7,10 +7,12 @@ connections come from one query that returns only the edges that matter.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -148,26 +150,37 @@ class SqlTraits:
         return load_traits(list(user_ids))
 
     def sizes(self, me: Traits) -> CircleSizes:
-        sizes = CircleSizes()
-        tag_ids = list(me.skills.keys() | me.interests.keys())
-        if tag_ids:
-            sizes.tags = dict(
-                ProfileTag.objects.filter(tag_id__in=tag_ids)
-                .values("tag_id")
-                .annotate(n=Count("id"))
-                .values_list("tag_id", "n")
-            )
+        """Counts of members per trait, cached a while: they move slowly and only
+        weigh the traits against each other."""
+        wanted = {f"{SIZE_KEY}tag:{t}": ("tag", t) for t in me.skills.keys() | me.interests.keys()}
+        wanted.update({f"{SIZE_KEY}school:{k}": ("school", k) for k in me.schools})
         if me.company_key:
-            sizes.company = Profile.objects.filter(company_key=me.company_key).count()
-        if me.schools:
-            sizes.schools = dict(
-                Education.objects.filter(school_key__in=list(me.schools))
-                .values("school_key")
-                .annotate(n=Count("profile_id", distinct=True))
-                .values_list("school_key", "n")
-            )
+            wanted[f"{SIZE_KEY}company:{me.company_key}"] = ("company", me.company_key)
         if me.city_key:
-            sizes.city = Profile.objects.filter(city_key=me.city_key).count()
+            wanted[f"{SIZE_KEY}city:{me.city_key}"] = ("city", me.city_key)
+        # Keys are hashed: trait keys are member-typed text of any length and alphabet.
+        hashed = {_cache_key(key): what for key, what in wanted.items()}
+        found = cache.get_many(list(hashed))
+        missing = [what for key, what in hashed.items() if key not in found]
+        if missing:
+            counted = _count_circles(missing)
+            found.update(
+                {_cache_key(f"{SIZE_KEY}{kind}:{key}"): n for (kind, key), n in counted.items()}
+            )
+            cache.set_many(
+                {key: found[key] for key in hashed if key in found}, timeout=SIZE_CACHE_SECONDS
+            )
+        sizes = CircleSizes()
+        for key, (kind, value) in hashed.items():
+            n = found.get(key, 0)
+            if kind == "tag":
+                sizes.tags[value] = n
+            elif kind == "school":
+                sizes.schools[value] = n
+            elif kind == "company":
+                sizes.company = n
+            else:
+                sizes.city = n
         return sizes
 
     def circle_members(self, me: Traits, sizes: CircleSizes, params: Params) -> set[int]:
@@ -178,6 +191,7 @@ class SqlTraits:
             found.update(
                 Profile.objects.filter(visible, company_key=me.company_key, vis_work__lte=MEMBERS)
                 .exclude(user_id=me.user_id)
+                .order_by()
                 .values_list("user_id", flat=True)[:pool]
             )
         for key in sorted(me.schools, key=lambda k: sizes.schools.get(k, 0)):
@@ -189,6 +203,7 @@ class SqlTraits:
                     profile__vis_education__lte=MEMBERS,
                 )
                 .exclude(profile_id=me.user_id)
+                .order_by()  # index order: no sort of every member of a big circle
                 .values_list("profile_id", flat=True)[:pool]
             )
         tags = [(t, ProfileTag.Kind.INTEREST, "vis_interests") for t in me.interests] + [
@@ -205,9 +220,50 @@ class SqlTraits:
                     **{f"profile__{vis}__lte": MEMBERS},
                 )
                 .exclude(profile_id=me.user_id)
+                .order_by()  # index order: no sort of every member of a big circle
                 .values_list("profile_id", flat=True)[:pool]
             )
         return found
+
+
+SIZE_KEY = "pymk-size:"
+SIZE_CACHE_SECONDS = 3600
+
+
+def _cache_key(text: str) -> str:
+    return SIZE_KEY + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _count_circles(wanted: list[tuple[str, object]]) -> dict[tuple[str, object], int]:
+    """How many members carry each trait (all members, whatever they show)."""
+    counted: dict[tuple[str, object], int] = {}
+    by_kind: dict[str, list] = defaultdict(list)
+    for kind, value in wanted:
+        by_kind[kind].append(value)
+        counted[(kind, value)] = 0
+    if by_kind["tag"]:
+        for tag_id, n in (
+            ProfileTag.objects.filter(tag_id__in=by_kind["tag"])
+            .order_by()
+            .values("tag_id")
+            .annotate(n=Count("id"))
+            .values_list("tag_id", "n")
+        ):
+            counted[("tag", tag_id)] = n
+    if by_kind["school"]:
+        for key, n in (
+            Education.objects.filter(school_key__in=by_kind["school"])
+            .order_by()
+            .values("school_key")
+            .annotate(n=Count("id"))  # a covering index count; repeat degrees are rare
+            .values_list("school_key", "n")
+        ):
+            counted[("school", key)] = n
+    for key in by_kind["company"]:
+        counted[("company", key)] = Profile.objects.filter(company_key=key).count()
+    for key in by_kind["city"]:
+        counted[("city", key)] = Profile.objects.filter(city_key=key).count()
+    return counted
 
 
 def excluded_for(user_id: int) -> set[int]:

@@ -156,8 +156,8 @@ def graph_candidates(
     for gone in neighbours:
         totals.pop(gone, None)
     totals.pop(user_id, None)
-    best = heapq.nlargest(params.shortlist, totals.items(), key=lambda item: (item[1], -item[0]))
-    return [candidate for candidate, _score in best], degrees
+    best = heapq.nlargest(params.shortlist, totals, key=totals.__getitem__)
+    return best, degrees
 
 
 def rank(

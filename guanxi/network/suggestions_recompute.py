@@ -170,20 +170,16 @@ class _Sizes:
 
     @classmethod
     def from_database(cls) -> _Sizes:
-        def counts(queryset, key: str, counted: str, distinct: bool = False) -> dict:
+        # The same counts as the live path (suggestion_sources._count_circles).
+        def counts(queryset, key: str, counted: str) -> dict:
             return dict(
-                queryset.order_by()
-                .values(key)
-                .annotate(n=Count(counted, distinct=distinct))
-                .values_list(key, "n")
+                queryset.order_by().values(key).annotate(n=Count(counted)).values_list(key, "n")
             )
 
         return cls(
             tags=counts(ProfileTag.objects.all(), "tag_id", "id"),
             companies=counts(Profile.objects.exclude(company_key=""), "company_key", "user_id"),
-            schools=counts(
-                Education.objects.exclude(school_key=""), "school_key", "profile_id", True
-            ),
+            schools=counts(Education.objects.exclude(school_key=""), "school_key", "id"),
             cities=counts(Profile.objects.exclude(city_key=""), "city_key", "user_id"),
         )
 
