@@ -290,8 +290,10 @@ class _Plan:
         return out
 
 
-def _tag_id(key: str) -> int | None:
-    return Tag.objects.filter(key=key).values_list("id", flat=True).first()
+def _tag_ids(keys: list[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    return dict(Tag.objects.filter(key__in=keys).values_list("key", "id"))
 
 
 def _member_base(audience: Audience) -> QuerySet[Profile]:
@@ -304,13 +306,14 @@ def _member_base(audience: Audience) -> QuerySet[Profile]:
 def _terms(audience: Audience, filters: DirectoryFilters) -> list[_Term] | None:
     """The filters as terms, or None when one names a tag nobody has."""
     terms: list[_Term] = []
+    tag_ids = _tag_ids([key for key in (filters.skill, filters.interest) if key])
     for kind, key, section in (
         (ProfileTag.Kind.SKILL, filters.skill, "skills"),
         (ProfileTag.Kind.INTEREST, filters.interest, "interests"),
     ):
         if not key:
             continue
-        tag_id = _tag_id(key)
+        tag_id = tag_ids.get(key)
         if tag_id is None:
             return None
         holders = ProfileTag.objects.filter(kind=kind, tag_id=tag_id)
@@ -433,8 +436,14 @@ def directory_search(
 
 
 # --- Cards -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Named:
+    display_name: str
+
+
 def _initials(display_name: str) -> str:
-    return Profile(display_name=display_name).initials
+    # The profile's own rule, without building a model instance per card.
+    return Profile.initials.fget(_Named(display_name))
 
 
 def _skills_by_profile(ids: Iterable[int], first_key: str = "") -> dict[int, list[str]]:

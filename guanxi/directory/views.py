@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import OpenTo
@@ -79,5 +80,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         "chips": _active_filters(form) if result is not None else [],
         "is_filtering": result is not None and form.filters().is_filtering,
     }
-    template = "directory/_results.html" if request.htmx else "directory/directory.html"
-    return render(request, template, context)
+    # htmx swaps just the results; a history restore needs the whole page again.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "directory/_results.html" if fragment else "directory/directory.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

@@ -1,0 +1,320 @@
+"""The directory search: filters, visibility, listing rules, sorting and the planner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from guanxi.accounts.models import OpenTo, Profile
+from guanxi.directory import selectors
+from guanxi.directory.selectors import DirectoryFilters, PageOutOfRange, directory_search
+from tests.directory.conftest import (
+    ALL_PUBLIC,
+    CONNECTIONS,
+    MEMBERS,
+    ONLY_ME,
+    PUBLIC,
+    block,
+    connect,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def handles(viewer, page_size: int = 50, **filters) -> list[str]:
+    result = directory_search(
+        viewer=viewer, filters=DirectoryFilters(**filters), page=1, page_size=page_size
+    )
+    return [card.handle for card in result.items]
+
+
+@pytest.fixture
+def town(db):
+    """Five members whose sections are all public, so every viewer may filter on them."""
+    return {
+        "alice": member(
+            "alice",
+            name="Alice Chen",
+            skills=("Python", "数据分析"),
+            interests=("Hiking",),
+            school="Fudan University",
+            city="Shanghai",
+            company="Fudan Ventures",
+            open_to=(OpenTo.MENTORING,),
+            **ALL_PUBLIC,
+        ),
+        "bob": member(
+            "bob",
+            name="Bob Li",
+            skills=("Go", "Python"),
+            interests=("Tea culture",),
+            school="Tsinghua University",
+            city="Beijing",
+            company="Kunlun Cloud",
+            open_to=(OpenTo.HIRING, OpenTo.MENTORING),
+            **ALL_PUBLIC,
+        ),
+        "carol": member(
+            "carol",
+            name="李伟",
+            skills=("UX design",),
+            interests=("Hiking", "摄影"),
+            school="National University of Singapore",
+            city="Singapore",
+            company="Straits Bank",
+            open_to=(OpenTo.HIRING,),
+            **ALL_PUBLIC,
+        ),
+        "dave": member(
+            "dave",
+            name="Dave Zhang",
+            skills=("Sales",),
+            school="Fudan University",
+            city="Shanghai",
+            company="Kunlun Cloud",
+            **ALL_PUBLIC,
+        ),
+        "erin": member("erin", name="Erin Wu", city="Shenzhen", **ALL_PUBLIC),
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["alice", "bob", "dave", "erin", "carol"]),  # by name; 李伟 sorts after latin
+        ({"skill": "python"}, ["alice", "bob"]),
+        ({"skill": "数据分析"}, ["alice"]),
+        ({"interest": "hiking"}, ["alice", "carol"]),
+        ({"interest": "摄影"}, ["carol"]),
+        ({"city": "shanghai"}, ["alice", "dave"]),
+        ({"city": "shang"}, ["alice", "dave"]),  # the start of a city's name
+        ({"city": "singapore"}, ["carol"]),
+        ({"company": "kunlun cloud"}, ["bob", "dave"]),
+        ({"company": "straits"}, ["carol"]),
+        ({"school": "fudan"}, ["alice", "dave"]),
+        ({"school": "national university of singapore"}, ["carol"]),
+        ({"open_to": OpenTo.MENTORING}, ["alice", "bob"]),
+        ({"open_to": OpenTo.HIRING}, ["bob", "carol"]),
+        ({"open_to": OpenTo.SPEAKING}, []),
+        ({"q": "bob"}, ["bob"]),  # display name
+        ({"q": "dav"}, ["dave"]),  # handle or name prefix
+        ({"q": "李"}, ["carol"]),
+        ({"skill": "nobody-has-this"}, []),
+    ],
+)
+def test_each_filter_alone(town, viewer, filters, expected):
+    for who in (viewer, AnonymousUser()):
+        found = handles(who, **filters)
+        if not filters:
+            found = [h for h in found if h != "viewer"]
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"skill": "python", "city": "shanghai"}, ["alice"]),
+        ({"skill": "python", "open_to": OpenTo.HIRING}, ["bob"]),
+        ({"school": "fudan", "company": "kunlun"}, ["dave"]),
+        ({"interest": "hiking", "city": "singapore", "open_to": OpenTo.HIRING}, ["carol"]),
+        ({"skill": "python", "interest": "hiking", "school": "fudan"}, ["alice"]),
+        ({"skill": "python", "city": "singapore"}, []),
+        ({"q": "b", "skill": "go"}, ["bob"]),
+    ],
+)
+def test_filters_combine(town, viewer, filters, expected):
+    assert handles(viewer, **filters) == expected
+
+
+@pytest.mark.parametrize("scan_cost", [0.0, 1e12])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"skill": "python"},
+        {"city": "shanghai"},
+        {"school": "fudan", "company": "kunlun"},
+        {"skill": "python", "interest": "hiking"},
+        {"q": "d", "city": "shanghai"},
+        {"open_to": OpenTo.MENTORING, "skill": "python"},
+    ],
+)
+def test_both_plans_find_the_same_members(town, viewer, monkeypatch, scan_cost, filters):
+    """Walking the sort index and driving from a filter's index must agree."""
+    expected = handles(viewer, **filters)
+    monkeypatch.setattr(selectors, "ROW_COST_ORDERED_SCAN", scan_cost)
+    assert handles(viewer, **filters) == expected
+    assert handles(viewer, sort="newest", **filters) == sorted(
+        expected, key=lambda h: -Profile.objects.get(user__username=h).created_at.timestamp()
+    )
+
+
+def test_sort_newest(viewer):
+    now = timezone.now()
+    for days, handle in ((3, "older"), (1, "newer"), (2, "middle")):
+        user = member(handle, skills=("Go",))
+        Profile.objects.filter(pk=user.pk).update(created_at=now - timedelta(days=days))
+    assert handles(viewer, skill="go", sort="newest") == ["newer", "middle", "older"]
+    assert handles(viewer, skill="go", sort="name") == ["middle", "newer", "older"]
+
+
+def test_unlisted_and_inactive_members_are_not_listed(viewer):
+    member("shown", skills=("Go",))
+    member("hidden", skills=("Go",), listed=False)
+    gone = member("gone", skills=("Go",))
+    gone.is_active = False
+    gone.save()
+    assert handles(viewer, skill="go") == ["shown"]
+    assert "hidden" not in handles(viewer) and "gone" not in handles(viewer)
+
+
+# --- visibility -------------------------------------------------------------------------
+
+
+def test_company_hidden_from_members_is_not_found_and_not_shown(viewer):
+    member("open", company="Kunlun Cloud", vis_work=MEMBERS)
+    secret = member("secret", company="Kunlun Cloud", vis_work=ONLY_ME)
+    assert handles(viewer, company="kunlun") == ["open"]
+    # Listed without the filter, but the card does not carry the company.
+    cards = {c.handle: c for c in directory_search(viewer=viewer, filters=DirectoryFilters()).items}
+    assert cards["secret"].company == ""
+    assert cards["open"].company == "Kunlun Cloud"
+    # The owner sees their own section.
+    assert handles(secret, company="kunlun") == ["open", "secret"]
+
+
+@pytest.mark.parametrize(
+    ("field", "section_field", "filters"),
+    [
+        ("skills", "vis_skills", {"skill": "rust"}),
+        ("interests", "vis_interests", {"interest": "chess"}),
+        ("city", "vis_location", {"city": "hangzhou"}),
+        ("company", "vis_work", {"company": "lotus"}),
+        ("school", "vis_education", {"school": "zhejiang"}),
+        ("open_to", "vis_open_to", {"open_to": OpenTo.SPEAKING}),
+    ],
+)
+def test_each_section_filters_by_its_audience(viewer, field, section_field, filters):
+    """Anonymous visitors match public sections only; members public and members;
+    connections also connections-only; nobody else only-me."""
+    data = {
+        "skills": ("Rust",),
+        "interests": ("Chess",),
+        "city": "Hangzhou",
+        "company": "Lotus Robotics",
+        "school": "Zhejiang University",
+        "open_to": (OpenTo.SPEAKING,),
+    }
+    for handle, level in (
+        ("pub", PUBLIC),
+        ("mem", MEMBERS),
+        ("con", CONNECTIONS),
+        ("me", ONLY_ME),
+    ):
+        user = member(handle, **data, **{section_field: level})
+        if handle == "con":
+            friend = user
+    stranger = member("stranger")
+    connect(viewer, friend)
+    assert handles(AnonymousUser(), **filters) == ["pub"]
+    assert handles(stranger, **filters) == ["mem", "pub"]
+    assert handles(viewer, **filters) == ["con", "mem", "pub"]
+
+
+def test_cards_show_only_visible_sections():
+    member(
+        "private",
+        city="Hangzhou",
+        company="Lotus Robotics",
+        skills=("Rust",),
+        open_to=(OpenTo.HIRING,),
+        vis_location=MEMBERS,
+        vis_work=CONNECTIONS,
+        vis_skills=PUBLIC,
+        vis_open_to=ONLY_ME,
+    )
+    anonymous = directory_search(viewer=AnonymousUser(), filters=DirectoryFilters()).items[0]
+    assert (anonymous.city, anonymous.company, anonymous.skills, anonymous.open_to) == (
+        "",
+        "",
+        ["Rust"],
+        [],
+    )
+    someone = member("someone")
+    seen = directory_search(viewer=someone, filters=DirectoryFilters(q="private")).items[0]
+    assert (seen.city, seen.company, seen.open_to) == ("Hangzhou", "", [])
+
+
+def test_blocked_members_are_not_listed(viewer):
+    member("pest", skills=("Go",))
+    nice = member("nice", skills=("Go",))
+    block(User_by("pest"), viewer)
+    assert handles(viewer, skill="go") == ["nice"]
+    block(viewer, nice)
+    assert handles(viewer, skill="go") == []
+    assert handles(AnonymousUser(), skill="go") == []  # skills default to members
+
+
+def User_by(handle):  # noqa: N802 - reads like a model lookup
+    from guanxi.accounts.models import User
+
+    return User.objects.get(username=handle)
+
+
+# --- pages and counting --------------------------------------------------------------------
+
+
+def test_pages_and_has_next(viewer):
+    for i in range(5):
+        member(f"go{i}", skills=("Go",))
+    first = directory_search(viewer=viewer, filters=DirectoryFilters(skill="go"), page_size=2)
+    assert (first.total, first.total_exact, first.num_pages, first.has_next) == (5, True, 3, True)
+    last = directory_search(
+        viewer=viewer, filters=DirectoryFilters(skill="go"), page=3, page_size=2
+    )
+    assert [c.handle for c in last.items] == ["go4"]
+    assert not last.has_next and last.has_previous
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=DirectoryFilters(skill="go"), page=4, page_size=2)
+    assert exc.value.last_page == 3
+
+
+def test_count_stops_at_the_cap(viewer, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    for i in range(6):
+        member(f"go{i}", skills=("Go",))
+    result = directory_search(viewer=viewer, filters=DirectoryFilters(skill="go"), page_size=2)
+    assert (result.total, result.total_exact, result.num_pages) == (4, False, 2)
+    second = directory_search(
+        viewer=viewer, filters=DirectoryFilters(skill="go"), page=2, page_size=2
+    )
+    assert [c.handle for c in second.items] == ["go2", "go3"]
+    assert not second.has_next  # only the counted matches can be paged through
+
+
+def test_page_range_with_gaps():
+    page = selectors.DirectoryPage(
+        items=[], page=10, page_size=24, total=480, total_exact=True, num_pages=20, has_next=True
+    )
+    assert page.page_range == [1, None, 8, 9, 10, 11, 12, None, 20]
+
+
+def test_searched_skill_comes_first_on_the_card(viewer):
+    member("many", skills=("Go", "Rust", "SQL", "Python", "Excel", "Leadership"))
+    card = directory_search(viewer=viewer, filters=DirectoryFilters(skill="python")).items[0]
+    assert card.skills == ["Python", "Go", "Rust", "SQL"]
+
+
+def test_newest_members_for_the_home_page(viewer):
+    member("first", company="Kunlun Cloud", vis_work=MEMBERS)
+    member("second", listed=False)
+    member("third")
+    newest = selectors.newest_members(AnonymousUser(), limit=5)
+    assert [c.handle for c in newest] == ["third", "first", "viewer"]
+    assert all(card.company == "" for card in newest)
+    mine = selectors.newest_members(viewer, limit=5)
+    assert [c.handle for c in mine] == ["third", "first"]  # not the viewer themself
+    assert mine[1].company == "Kunlun Cloud"
