@@ -69,16 +69,38 @@ def find_chromium() -> str | None:
     return None
 
 
+def can_apt() -> bool:
+    return bool(shutil.which("apt-get")) and hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def apt_install(*packages: str) -> int:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=env, check=False)
+    return run("apt-get", "install", "-y", "-qq", *packages, env=env, check=False)
+
+
+def ensure_cjk_font() -> None:
+    """Best effort: without a Chinese font, screenshots of Chinese pages show boxes."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return
+    found = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True).stdout
+    if found.strip():
+        return
+    if can_apt():
+        say("installing a Chinese font for readable screenshots (fonts-wqy-microhei)")
+        if apt_install("fonts-wqy-microhei") == 0:
+            return
+    say("note: no Chinese font found; Chinese text in screenshots will show as boxes")
+
+
 def ensure_chromium() -> str:
     found = find_chromium()
     if found:
         return found
-    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
-    if can_apt:
+    if can_apt():
         say("installing Debian's chromium for the browser tests (apt-get)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        apt_install("chromium")
         found = find_chromium()
         if found:
             return found
@@ -100,6 +122,7 @@ def test(args: list[str]) -> None:
     ensure_venv("test")
     env = dict(os.environ)
     env["GUANXI_CHROMIUM"] = ensure_chromium()
+    ensure_cjk_font()
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     env.setdefault("GUANXI_TEST_DB_DIR", tempfile.mkdtemp(prefix="guanxi-test-"))
     target = env.get("DATABASE_URL", "sqlite").split(":", 1)[0]

@@ -39,7 +39,6 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS must be set when GUANXI_ENV=production (e.g. ALLOWED_HOSTS=guanxi.example.org)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
