@@ -81,7 +81,7 @@ class IntroductionClosed(Conflict):
 
 
 class TooManyIntroductions(RateLimited):
-    code = "rate_limited"
+    """The weekly limit of a member introduced, or the daily limit of an introducer."""
 
 
 # --- writes -----------------------------------------------------------------------------

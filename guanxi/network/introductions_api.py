@@ -18,6 +18,7 @@ from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
 from guanxi.network import introductions as intro
 from guanxi.network.errors import NetworkError
+from guanxi.network.introductions_forms import MAX_ID
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 
 router = Router(tags=["introductions"], auth=member_auth)
@@ -34,8 +35,8 @@ class MemberOut(Schema):
 
 
 class IntroductionIn(Schema):
-    a_id: int = Field(gt=0, description="One of your connections.")
-    b_id: int = Field(gt=0, description="Another of your connections.")
+    a_id: int = Field(gt=0, le=MAX_ID, description="One of your connections.")
+    b_id: int = Field(gt=0, le=MAX_ID, description="Another of your connections.")
     note: str = Field(
         min_length=1,
         max_length=INTRODUCTION_NOTE_MAX,

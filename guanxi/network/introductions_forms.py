@@ -40,10 +40,13 @@ class IntroduceForm(forms.Form):
         return data
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 def id_from(value) -> int | None:
     """A positive member id from a query or form value, None for anything else."""
     try:
         number = int(str(value or "").strip())
     except ValueError:
         return None
-    return number if number > 0 else None
+    return number if 0 < number <= MAX_ID else None

@@ -124,6 +124,7 @@ def test_a_block_is_a_neutral_409(trio, login):
         {"b_id": "same"},
         {"a_id": -1},
         {"a_id": "abc"},
+        {"a_id": 10**30},
         {"missing": "note"},
     ],
 )
@@ -160,6 +161,7 @@ def test_someone_elses_introduction_is_404_and_the_introducer_gets_403(trio, dav
     for action in ("accept", "decline"):
         error_of(post(login(dave), f"{BASE}/{made['id']}/{action}"), 404, "not_found")
         error_of(post(login(dave), f"{BASE}/{made['id'] + 99}/{action}"), 404, "not_found")
+        error_of(post(login(dave), f"{BASE}/{10**30}/{action}"), 404)
         error_of(post(login(alice), f"{BASE}/{made['id']}/{action}"), 403)
     assert Introduction.objects.get().answer_low == "pending"
 

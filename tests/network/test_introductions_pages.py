@@ -56,6 +56,9 @@ def test_introduce_form_prefills_the_pair_and_a_note(trio, login):
 def test_introduce_ignores_a_prefill_of_strangers_and_garbage(trio, dave, login):
     alice, _bob, _carol = trio
     page = login(alice).get(reverse("network_introduce"), {"a": dave.pk, "b": "x"})
+    assert login(alice).get(reverse("network_introduce"), {"a": 10**30}).status_code == 200
+    huge = login(alice).post(reverse("network_introduce"), {"a": 10**30, "b": 1, "note": "x"})
+    assert huge.status_code == 200 and "Choose one of your connections." in huge.content.decode()
     html = page.content.decode()
     assert page.status_code == 200
     assert "Dave Zhang" not in html and "selected>" not in html.split('name="a"')[1][:400]
@@ -196,6 +199,8 @@ def test_answer_access(trio, dave, login):
     assert login(alice).post(answer_url(made, "accept")).status_code == 403
     assert login(bob).post(answer_url(made, "maybe")).status_code == 404
     assert login(bob).get(answer_url(made, "accept")).status_code == 405
+    huge = f"/network/introductions/{10**30}/accept/"
+    assert login(bob).post(huge).status_code == 404
     made.refresh_from_db()
     assert made.answer_low == made.answer_high == "pending"
 
