@@ -7,6 +7,7 @@ from guanxi.accounts.profile_api import router as profile_router
 from guanxi.api.errors import install_error_handlers
 from guanxi.directory.api import router as directory_router
 from guanxi.network.api import router as network_router
+from guanxi.network.introductions_api import router as introductions_router
 from guanxi.notifications.api import router as notifications_router
 
 api = NinjaAPI(
@@ -21,4 +22,5 @@ api.add_router("/", account_router)
 api.add_router("/", profile_router)
 api.add_router("/members", directory_router)
 api.add_router("/network", network_router)
+api.add_router("/", introductions_router)
 api.add_router("/notifications", notifications_router)

@@ -15,6 +15,7 @@ class NetworkConfig(AppConfig):
             register_hidden_members_provider,
         )
         from guanxi.network import notification_kinds, selectors, suggestions
+        from guanxi.network.introductions import register_introduction_kinds
 
         register_connection_checker(selectors.are_connected)
         register_connections_provider(selectors.connection_ids)
@@ -22,4 +23,5 @@ class NetworkConfig(AppConfig):
         register_slot("profile.actions", "network/_profile_slot.html")
         register_slot("settings.nav", "network/_settings_nav_item.html")
         notification_kinds.register_all()
+        register_introduction_kinds()
         suggestions.register_hooks()

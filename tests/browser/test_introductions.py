@@ -12,13 +12,12 @@ from guanxi.network import introductions as intro
 from guanxi.network import selectors, services
 from guanxi.network.models import Connection, Introduction
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.network.introductions_urlconf")]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def cast(alice, bob, carol, dave):
     """Alice knows Bob, Carol and Dave; Bob and Carol share a city and an interest."""
-    intro.register_introduction_kinds()
     for member in (bob, carol, dave):
         services.connect_members(a=alice, b=member)
     Profile.objects.filter(user__in=[bob, carol]).update(city="Hangzhou", city_key="hangzhou")

@@ -12,12 +12,7 @@ from guanxi.network.introduction_ideas import connection_groups, pair_of, score_
 from guanxi.network.models import ConnectionRequest, Introduction
 from tests.factories import make_member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.introductions_urlconf")]
-
-
-@pytest.fixture(autouse=True)
-def _registered():
-    intro.register_introduction_kinds()
+pytestmark = [pytest.mark.django_db]
 
 
 def tag(member, name, kind=ProfileTag.Kind.INTEREST):

@@ -17,13 +17,7 @@ from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items
 from tests.factories import make_member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.introductions_urlconf")]
-
-
-@pytest.fixture(autouse=True)
-def _registered():
-    # Idempotent; NetworkConfig.ready() does the same once it calls it.
-    intro.register_introduction_kinds()
+pytestmark = [pytest.mark.django_db]
 
 
 def link(*members):
@@ -435,7 +429,6 @@ def _in_threads(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_both_accepting_at_once_connects_once_and_notifies_once():
-    intro.register_introduction_kinds()
     alice, bob, carol = make_member("alice"), make_member("bob"), make_member("carol")
     link(alice, bob, carol)
     made = introduce(alice, bob, carol)
@@ -454,7 +447,6 @@ def test_both_accepting_at_once_connects_once_and_notifies_once():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_introducers_of_the_same_pair_at_once_make_one_introduction():
-    intro.register_introduction_kinds()
     alice, dave = make_member("alice"), make_member("dave")
     bob, carol = make_member("bob"), make_member("carol")
     link(alice, bob, carol)

@@ -13,14 +13,9 @@ from guanxi.network.models import Introduction
 from guanxi.notifications.models import Notification
 from tests.factories import make_member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.introductions_urlconf")]
+pytestmark = [pytest.mark.django_db]
 
 BASE = "/api/v1/network/introductions"
-
-
-@pytest.fixture(autouse=True)
-def _registered():
-    intro.register_introduction_kinds()
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from guanxi.network import selectors, services
 from guanxi.network.models import Introduction
 from tests.factories import make_member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.introductions_urlconf")]
-
-
-@pytest.fixture(autouse=True)
-def _registered():
-    intro.register_introduction_kinds()
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -190,7 +190,9 @@ def test_blocked_profiles_are_404_both_ways(client, login, alice, bob):
 def test_connections_visibility_level_on_profile(login, connect, alice, bob, carol):
     from guanxi.accounts.models import Profile
 
-    Profile.objects.filter(user=alice).update(about="Secret plans", about_html="<p>Secret plans</p>", vis_about=2)
+    Profile.objects.filter(user=alice).update(
+        about="Secret plans", about_html="<p>Secret plans</p>", vis_about=2
+    )
     connect(alice, bob)
     assert "Secret plans" in login(bob).get("/@alice/").content.decode()
     assert "Secret plans" not in login(carol).get("/@alice/").content.decode()
