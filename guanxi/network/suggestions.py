@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # A member whose list was shown while stale is refreshed at most this often.
 LAZY_REFRESH_SECONDS = 300
+# How many suggestions are stored, hence the most a page or the API can show.
+KEEP_SERVED = DEFAULT_PARAMS.keep
 
 
 def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:

@@ -1,0 +1,271 @@
+"""Members who share an interest: ranking, visibility, blocks, pages and API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from guanxi.accounts.models import ProfileTag
+from guanxi.accounts.tokens import access_token_create
+from guanxi.core.visibility import Visibility
+from guanxi.network import services, shared_interests
+from guanxi.network.models import Connection
+from tests.factories import make_member
+from tests.network.suggestion_helpers import link, members, tag
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.network.suggestions_urlconf")]
+
+
+@pytest.fixture
+def town(alice):
+    """alice likes #Edtech and the rare #Guqin. Around her, all showing #edtech:
+
+    near (1st degree), second (2nd, via near), third (3rd, via second), rare (a
+    stranger who also plays the guqin), plain (a stranger with #edtech only).
+    """
+    tag(alice, "Edtech")
+    tag(alice, "Guqin")
+    near, second, third, rare, plain = (
+        make_member(h) for h in ("near", "second", "third", "rare", "plain")
+    )
+    link(alice, near)
+    link(near, second)
+    link(second, third)
+    for person in (near, second, third, rare, plain):
+        tag(person, "edtech")
+    tag(rare, "guqin")
+    return {"near": near, "second": second, "third": third, "rare": rare, "plain": plain}
+
+
+def _ids(page) -> list[int]:
+    return [item.user.pk for item in page.object_list]
+
+
+def test_tag_members_ranked_by_closeness_and_what_they_share(alice, town):
+    edtech = shared_interests.find_tag("EDTECH")
+    page = shared_interests.members_sharing_tag(alice, edtech)
+    t = town
+    # 1st degree, 2nd degree, the stranger who also shares the rare #guqin, the 3rd
+    # degree, then a stranger sharing only #edtech.
+    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["third"].pk, t["plain"].pk]
+    degrees = {item.user.pk: item.degree for item in page.object_list}
+    assert degrees == {
+        t["near"].pk: 1,
+        t["second"].pk: 2,
+        t["third"].pk: 3,
+        t["rare"].pk: None,
+        t["plain"].pk: None,
+    }
+    shared = {item.user.pk: item.shared for item in page.object_list}
+    assert shared[t["rare"].pk] == ["Edtech", "Guqin"]
+    assert shared[t["plain"].pk] == ["Edtech"]
+
+
+def test_people_who_share_my_interests(alice, town):
+    other = make_member("other")
+    tag(other, "knitting")  # shares nothing: not listed
+    page = shared_interests.members_sharing_my_tags(alice)
+    t = town
+    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["third"].pk, t["plain"].pk]
+
+
+def test_rare_tag_outweighs_a_common_one(alice):
+    tag(alice, "Guqin")
+    tag(alice, "Python", ProfileTag.Kind.SKILL)
+    rare = make_member("rare")
+    tag(rare, "guqin")
+    crowd = members("crowd", 8)
+    for person in crowd:
+        tag(person, "python", ProfileTag.Kind.SKILL)
+    page = shared_interests.members_sharing_my_tags(alice)
+    assert _ids(page)[0] == rare.pk
+    assert page.object_list[0].score > page.object_list[1].score
+
+
+def test_hidden_sections_blocks_inactive_and_unlisted_never_show(alice, town):
+    edtech = shared_interests.find_tag("edtech")
+    t = town
+    hidden = make_member("hidden", vis_interests=Visibility.CONNECTIONS)
+    tag(hidden, "edtech")
+    friend_only = make_member("friendonly", vis_interests=Visibility.CONNECTIONS)
+    tag(friend_only, "edtech")
+    link(alice, friend_only)  # a connection sees a connections-only section
+    secret = make_member("secret", vis_interests=Visibility.ONLY_ME)
+    tag(secret, "edtech")
+    link(alice, secret)
+    skill_only = make_member("skillonly", vis_skills=Visibility.CONNECTIONS)
+    tag(skill_only, "edtech", ProfileTag.Kind.SKILL)
+    unlisted = make_member("unlisted", listed=False)
+    tag(unlisted, "edtech")
+    unlisted_friend = make_member("unlistedfriend", listed=False)
+    tag(unlisted_friend, "edtech")
+    link(alice, unlisted_friend)
+    gone = make_member("gone")
+    tag(gone, "edtech")
+    gone.is_active = False
+    gone.save()
+    services.block(blocker=t["plain"], blocked_id=alice.pk)
+    services.block(blocker=alice, blocked_id=t["rare"].pk)
+
+    ids = set(_ids(shared_interests.members_sharing_tag(alice, edtech)))
+    assert friend_only.pk in ids and unlisted_friend.pk in ids
+    for never in (hidden, secret, skill_only, unlisted, gone, t["plain"], t["rare"], alice):
+        assert never.pk not in ids
+    mine = set(_ids(shared_interests.members_sharing_my_tags(alice)))
+    assert mine == ids
+    # Seen from the blocked side too.
+    assert alice.pk not in _ids(shared_interests.members_sharing_tag(t["plain"], edtech))
+
+
+def test_hidden_tag_never_shows_as_shared(alice, town):
+    # rare shows #edtech, but hides the interests section after all: nothing shows.
+    rare = town["rare"]
+    rare.profile.vis_interests = Visibility.ONLY_ME
+    rare.profile.save()
+    tag(rare, "guqin", ProfileTag.Kind.SKILL)  # the same tag shown as a skill still counts
+    page = shared_interests.members_sharing_my_tags(alice)
+    item = next(i for i in page.object_list if i.user.pk == rare.pk)
+    assert item.shared == ["Guqin"]
+
+
+def test_pagination(alice):
+    tag(alice, "Edtech")
+    for person in members("fan", shared_interests.PER_PAGE + 5):
+        tag(person, "edtech")
+    first = shared_interests.members_sharing_my_tags(alice, page=1)
+    second = shared_interests.members_sharing_my_tags(alice, page=2)
+    assert len(first.object_list) == shared_interests.PER_PAGE
+    assert len(second.object_list) == 5
+    assert not set(_ids(first)) & set(_ids(second))
+    assert shared_interests.members_sharing_my_tags(alice, page="x").number == 1
+
+
+def test_hub_viewer_skips_only_the_third_degree(alice, town, settings, monkeypatch):
+    monkeypatch.setattr(shared_interests, "THIRD_DEGREE_CAP", 0)
+    page = shared_interests.members_sharing_tag(alice, shared_interests.find_tag("edtech"))
+    degrees = {item.user.pk: item.degree for item in page.object_list}
+    assert degrees[town["near"].pk] == 1 and degrees[town["second"].pk] == 2
+    assert degrees[town["third"].pk] is None
+
+
+# --- Pages --------------------------------------------------------------------------
+
+
+def test_tag_page_by_key_or_name(alice, town, login):
+    client = login(alice)
+    for text in ("edtech", "EdTech", "  EDTECH "):
+        response = client.get(reverse("network_tag_members", kwargs={"tag": text}))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert town["near"].profile.display_name in html
+        assert "5 members show #Edtech" in html
+        assert "So do you." in html
+    assert client.get(reverse("network_tag_members", kwargs={"tag": "nope"})).status_code == 404
+
+
+def test_tag_with_a_slash(alice, login):
+    tag(alice, "CI/CD", ProfileTag.Kind.SKILL)
+    devops = make_member("devops")
+    tag(devops, "ci/cd", ProfileTag.Kind.SKILL)
+    response = login(alice).get(reverse("network_tag_members", kwargs={"tag": "CI/CD"}))
+    assert response.status_code == 200
+    assert devops.profile.display_name in response.content.decode()
+
+
+def test_shared_page(alice, town, login):
+    response = login(alice).get(reverse("network_shared"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert town["rare"].profile.display_name in html
+    assert reverse("network_tag_members", kwargs={"tag": "guqin"}) in html
+
+
+def test_shared_page_without_tags_explains(bob, login):
+    response = login(bob).get(reverse("network_shared"))
+    assert "Add your skills and interests" in response.content.decode()
+
+
+def test_query_counts_are_flat(alice, login, django_assert_max_num_queries):
+    client = login(alice)
+    tag(alice, "Edtech")
+    friend = make_member("friend")
+    link(alice, friend)
+    few = members("few", 2)
+    for person in few:
+        tag(person, "edtech")
+    client.get(reverse("network_shared"))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("network_shared"))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("network_tag_members", kwargs={"tag": "edtech"}))
+    for i, person in enumerate(members("many", 30)):
+        tag(person, "edtech")
+        tag(person, f"other{i}")
+        if i % 2:
+            Connection.objects.create(
+                user_low_id=min(friend.pk, person.pk), user_high_id=max(friend.pk, person.pk)
+            )
+    with django_assert_max_num_queries(14):
+        big = client.get(reverse("network_shared"))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("network_tag_members", kwargs={"tag": "edtech"}))
+    assert big.content.decode().count("person-card") == shared_interests.PER_PAGE
+
+
+# --- API ----------------------------------------------------------------------------
+
+
+def _api(name: str, **kwargs) -> str:
+    for namespace in ("api", "suggestions_test_api"):
+        try:
+            return reverse(f"{namespace}:{name}", kwargs=kwargs or None)
+        except Exception:  # noqa: BLE001, S112 - try the next namespace
+            continue
+    raise AssertionError(name)
+
+
+def _bearer(user) -> dict:
+    _token, secret = access_token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_api_tag_members(alice, town, client):
+    response = client.get(_api("network_tag_members_list", tag="EdTech"), **_bearer(alice))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["tag"]["key"] == "edtech"
+    assert [item["member"]["id"] for item in body["items"]][:2] == [
+        town["near"].pk,
+        town["second"].pk,
+    ]
+    assert body["items"][0]["degree"] == 1 and body["items"][0]["shared"] == ["Edtech"]
+    assert body["meta"] == {"page": 1, "pages": 1, "total": 5, "has_next": False}
+
+
+def test_api_errors(alice, town, client):
+    headers = _bearer(alice)
+    unknown = client.get(_api("network_tag_members_list", tag="nope"), **headers)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+    beyond = client.get(_api("network_tag_members_list", tag="edtech"), {"page": 9}, **headers)
+    assert beyond.status_code == 404
+    bad = client.get(_api("network_shared_list"), {"page": 0}, **headers)
+    assert bad.status_code == 422 and "page" in bad.json()["error"]["fields"]
+    bad = client.get(_api("network_shared_list"), {"page": "x"}, **headers)
+    assert bad.status_code == 422
+    assert client.get(_api("network_shared_list")).status_code == 401
+
+
+def test_api_shared(alice, town, client):
+    response = client.get(_api("network_shared_list"), **_bearer(alice))
+    assert response.status_code == 200
+    ids = [item["member"]["id"] for item in response.json()["items"]]
+    assert ids[0] == town["near"].pk and len(ids) == 5
+
+
+def test_api_tag_with_a_slash(alice, client):
+    tag(alice, "CI/CD", ProfileTag.Kind.SKILL)
+    devops = make_member("devops")
+    tag(devops, "ci/cd", ProfileTag.Kind.SKILL)
+    response = client.get(_api("network_tag_members_list", tag="CI/CD"), **_bearer(alice))
+    assert response.status_code == 200
+    assert [item["member"]["id"] for item in response.json()["items"]] == [devops.pk]
