@@ -203,36 +203,49 @@ ENGLISH_SURNAMES: tuple[str, ...] = (
     "Hughes",
 )
 
-# Names from the wider communities of Singapore, London, Toronto ...
-OTHER_NAMES: tuple[str, ...] = (
-    "Priya Sharma",
-    "Arjun Nair",
-    "Nurul Aisyah",
-    "Ahmad Faizal",
-    "Kenji Sato",
-    "Yuki Tanaka",
-    "Min-jun Kim",
-    "Ji-woo Park",
-    "Sofia Rossi",
-    "Luca Bianchi",
-    "Lukas Müller",
-    "Anna Schmidt",
-    "Camille Dubois",
-    "Léa Martin",
-    "Mateo García",
-    "Lucía Fernández",
-    "Ananya Iyer",
-    "Rahul Mehta",
-    "Siti Rahman",
-    "Nguyen Thi Mai",
-    "Tran Minh Duc",
-    "Olga Petrova",
-    "Lars Nilsson",
-    "Fatima Al-Sayed",
-    "Tan Mei Ling",
-    "Lim Wei Jie",
-    "Goh Siew Hoon",
-    "Ong Kah Wai",
+# Names from the wider communities of Singapore, London, Toronto ...: (given names,
+# family names, family name first?) per naming tradition.
+OTHER_NAME_STYLES: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = (
+    (
+        ("Priya", "Arjun", "Ananya", "Rahul", "Kavya", "Vikram", "Meera", "Rohan", "Divya"),
+        ("Sharma", "Nair", "Iyer", "Mehta", "Patel", "Reddy", "Gupta", "Menon", "Rao"),
+        False,
+    ),
+    (
+        ("Nurul", "Ahmad", "Siti", "Farah", "Hafiz", "Aisyah", "Irfan", "Zainab"),
+        ("Rahman", "Ismail", "Hassan", "Abdullah", "Yusof", "Ibrahim", "Othman"),
+        False,
+    ),
+    (
+        ("Kenji", "Yuki", "Haruto", "Sakura", "Daichi", "Aoi", "Ren", "Mei"),
+        ("Sato", "Tanaka", "Suzuki", "Takahashi", "Watanabe", "Ito", "Nakamura"),
+        False,
+    ),
+    (
+        ("Min-jun", "Ji-woo", "Seo-yeon", "Do-hyun", "Ha-eun", "Jae-won"),
+        ("Kim", "Park", "Choi", "Jung", "Kang", "Yoon"),
+        False,
+    ),
+    (
+        ("Sofia", "Luca", "Giulia", "Marco", "Chiara", "Lukas", "Anna", "Jonas", "Lena"),
+        ("Rossi", "Bianchi", "Romano", "Müller", "Schmidt", "Fischer", "Weber", "Ricci"),
+        False,
+    ),
+    (
+        ("Camille", "Léa", "Hugo", "Chloé", "Mateo", "Lucía", "Pablo", "Elena", "Lars"),
+        ("Dubois", "Martin", "Lefèvre", "García", "Fernández", "López", "Nilsson"),
+        False,
+    ),
+    (
+        ("Mai", "Duc", "Linh", "Minh", "Thao", "Quang"),
+        ("Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu"),
+        True,
+    ),
+    (
+        ("Mei Ling", "Wei Jie", "Siew Hoon", "Kah Wai", "Hui Min", "Jun Hao", "Li Ting"),
+        ("Tan", "Lim", "Goh", "Ong", "Teo", "Koh", "Ng", "Chua"),
+        True,
+    ),
 )
 
 # --- Places -----------------------------------------------------------------------

@@ -178,7 +178,9 @@ def _name(rng: random.Random, chinese: bool) -> tuple[str, str, bool]:
             return f"{english} {surname}", english + surname, False
         return f"{given} {surname}", given + surname, False
     if rng.random() < 0.3:
-        name = rng.choice(data.OTHER_NAMES)
+        given_names, family_names, family_first = rng.choice(data.OTHER_NAME_STYLES)
+        given, family = rng.choice(given_names), rng.choice(family_names)
+        name = f"{family} {given}" if family_first else f"{given} {family}"
         return name, name, False
     name = f"{rng.choice(data.ENGLISH_FIRST_NAMES)} {rng.choice(data.ENGLISH_SURNAMES)}"
     return name, name, False

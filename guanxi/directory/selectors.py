@@ -546,6 +546,11 @@ class Completeness:
     def missing(self) -> list[ChecklistItem]:
         return [item for item in self.items if not item.done]
 
+    @property
+    def ordered(self) -> list[ChecklistItem]:
+        """What is left to do first, then what is done."""
+        return self.missing + [item for item in self.items if item.done]
+
 
 def profile_completeness(*, user: User) -> tuple[Profile | None, Completeness]:
     """The member's profile and which parts of it are filled in, in one query."""
