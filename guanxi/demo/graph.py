@@ -40,6 +40,18 @@ class GraphShape:
     local_share: float = 0.8  # share of ties formed inside a member's circles
 
 
+def demo_shape(members: int) -> GraphShape:
+    """The graph `guanxi demo` builds for a community of this size: about 24
+    connections per member (40 from 10k members up), one hub per 20k members (at
+    least one) with a quarter of the community, at most 5,000 connections."""
+    per_member = 12 if members < 10_000 else 20
+    return GraphShape(
+        edges=members * per_member,
+        hubs=max(1, members // 20_000) if members >= 100 else 0,
+        hub_degree=min(5000, max(10, members // 4)),
+    )
+
+
 # How often a tie formed "locally" comes from each kind of circle.
 CIRCLE_WEIGHTS = {"company": 0.35, "school": 0.2, "city": 0.15, "interest": 0.3}
 
