@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=150, help="timed requests per case")
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per case")
     parser.add_argument("--json", default="", help="also write the results to this file")
+    parser.add_argument(
+        "--no-seed", action="store_true", help="measure an already seeded database as it is"
+    )
     return parser.parse_args(argv)
 
 
@@ -155,17 +158,15 @@ def directory_cases(values: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def timed(client, url: str, runs: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        client.get(url)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return samples
+def measure(client, url: str) -> tuple[float, float]:
+    """Wall-clock and CPU milliseconds of one request. On SQLite the database work runs
+    in this process, so CPU time is the latency on an otherwise idle machine."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return wall * 1000, cpu * 1000
 
 
 def p95(samples: list[float]) -> float:
@@ -192,8 +193,10 @@ def run(args: argparse.Namespace) -> dict:
     from guanxi.accounts.models import Profile, User
 
     vendor = connection.vendor
-    print(f"Seeding {args.members:,} members on {vendor} ...", flush=True)
-    seed_seconds = seed(args.members, args.seed)
+    seed_seconds = 0.0
+    if not args.no_seed:
+        print(f"Seeding {args.members:,} members on {vendor} ...", flush=True)
+        seed_seconds = seed(args.members, args.seed)
     members = Profile.objects.count()
     values = pick_filters()
 
@@ -202,46 +205,49 @@ def run(args: argparse.Namespace) -> dict:
     member = Client()
     member.force_login(viewer)
 
-    rows = []
-    for label, params in directory_cases(values):
-        url = "/members/" + ("?" + urlencode(params) if params else "")
-        for who, client in (("anonymous", anonymous), ("member", member)):
-            samples = timed(client, url, args.runs, args.warmup)
-            rows.append(
-                {
-                    "page": "directory",
-                    "case": label,
-                    "viewer": who,
-                    "url": url,
-                    "median_ms": statistics.median(samples),
-                    "p95_ms": p95(samples),
-                    "queries": query_count(client, url),
-                }
-            )
-            print(f"  {rows[-1]['case']:<38} {who:<9} {rows[-1]['p95_ms']:7.1f} ms p95")
-
     rng = random.Random(args.seed)
     handles = list(User.objects.filter(is_demo=True).values_list("username", flat=True))
-    for who, client in (("anonymous", anonymous), ("member", member)):
-        urls = [f"/@{rng.choice(handles)}/" for _ in range(args.runs + args.warmup)]
-        for url in urls[: args.warmup]:
-            client.get(url)
-        samples = []
-        for url in urls[args.warmup :]:
-            started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
+    cases = []
+    for label, params in directory_cases(values):
+        url = "/members/" + ("?" + urlencode(params) if params else "")
+        for who in ("anonymous", "member"):
+            cases.append({"page": "directory", "case": label, "viewer": who, "url": url})
+    for who in ("anonymous", "member"):
+        cases.append(
+            {"page": "profile", "case": "profile page (random member)", "viewer": who, "url": ""}
+        )
+    clients = {"anonymous": anonymous, "member": member}
+
+    def url_for(case: dict) -> str:
+        return case["url"] or f"/@{rng.choice(handles)}/"
+
+    for case in cases:
+        for _ in range(args.warmup):
+            clients[case["viewer"]].get(url_for(case))
+        case["wall"], case["cpu"] = [], []
+    # Round-robin over the cases, so a burst of load from elsewhere on the machine
+    # spreads over all of them instead of spoiling one.
+    for run_number in range(args.runs):
+        for case in cases:
+            wall, cpu = measure(clients[case["viewer"]], url_for(case))
+            case["wall"].append(wall)
+            case["cpu"].append(cpu)
+        if (run_number + 1) % 25 == 0:
+            print(f"  {run_number + 1}/{args.runs} rounds", flush=True)
+    rows = []
+    for case in cases:
+        client = clients[case["viewer"]]
         rows.append(
             {
-                "page": "profile",
-                "case": "profile page (random member)",
-                "viewer": who,
-                "url": "/@<random>/",
-                "median_ms": statistics.median(samples),
-                "p95_ms": p95(samples),
-                "queries": query_count(client, urls[-1]),
+                "page": case["page"],
+                "case": case["case"],
+                "viewer": case["viewer"],
+                "url": case["url"] or "/@<random member>/",
+                "median_ms": statistics.median(case["wall"]),
+                "p95_ms": p95(case["wall"]),
+                "cpu_median_ms": statistics.median(case["cpu"]),
+                "cpu_p95_ms": p95(case["cpu"]),
+                "queries": query_count(client, url_for(case)),
             }
         )
 
@@ -251,6 +257,7 @@ def run(args: argparse.Namespace) -> dict:
         "members": members,
         "seed_seconds": round(seed_seconds, 1),
         "runs": args.runs,
+        "load_average": os.getloadavg(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -274,15 +281,20 @@ def print_table(report: dict) -> None:
     print()
     print(
         f"{report['database']} {report['database_version']} · {report['members']:,} members · "
-        f"{report['runs']} timed requests per case · {report['machine']['cpus']} CPUs"
+        f"{report['runs']} timed requests per case · {report['machine']['cpus']} CPUs · "
+        f"load average at the end {', '.join(f'{x:.1f}' for x in report['load_average'])}"
     )
-    header = f"| {'page':<9} | {'case':<38} | {'viewer':<9} | {'median ms':>9} | {'p95 ms':>7} | {'queries':>7} |"
+    header = (
+        f"| {'page':<9} | {'case':<38} | {'viewer':<9} | {'median ms':>9} | {'p95 ms':>7} "
+        f"| {'cpu median':>10} | {'cpu p95':>7} | {'queries':>7} |"
+    )
     print(header)
-    print("|" + "|".join("-" * (len(part) + 0) for part in header.split("|")[1:-1]) + "|")
+    print("|" + "|".join("-" * len(part) for part in header.split("|")[1:-1]) + "|")
     for row in report["results"]:
         print(
             f"| {row['page']:<9} | {row['case']:<38} | {row['viewer']:<9} | "
-            f"{row['median_ms']:>9.1f} | {row['p95_ms']:>7.1f} | {row['queries']:>7} |"
+            f"{row['median_ms']:>9.1f} | {row['p95_ms']:>7.1f} | {row['cpu_median_ms']:>10.1f} | "
+            f"{row['cpu_p95_ms']:>7.1f} | {row['queries']:>7} |"
         )
 
 

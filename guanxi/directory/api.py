@@ -71,7 +71,7 @@ def _member_out(card: MemberCard) -> MemberOut:
         handle=card.handle,
         display_name=card.display_name,
         headline=card.headline,
-        url=f"/@{card.handle}/",
+        url=card.url,
         photo_url=card.photo.url if card.photo else None,
         is_demo=card.is_demo,
         city=card.city or None,

@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import (
@@ -102,6 +103,7 @@ class MemberCard:
 
     user_id: int
     handle: str
+    url: str  # the profile page
     display_name: str
     headline: str
     initials: str
@@ -234,8 +236,11 @@ def _prefix(column: str, key: str, *, drive: bool = True) -> Q:
     """
     if connection.vendor != "sqlite":
         return Q(**{f"{column}__startswith": key})
-    lhs = _column(column, drive=drive)
-    return Q(GreaterThanOrEqual(lhs, key), LessThan(lhs, key + "\U0010ffff"))
+    upper = key + "\U0010ffff"
+    if drive:
+        return Q(**{f"{column}__gte": key, f"{column}__lt": upper})
+    lhs = _column(column, drive=False)
+    return Q(GreaterThanOrEqual(lhs, key), LessThan(lhs, upper))
 
 
 def _in(ids: QuerySet) -> Q:
@@ -262,6 +267,8 @@ class _Term:
     # Its matches sit together in name order (a name prefix): walking the name index
     # would pass every name before them, so never scan for it when sorting by name.
     clustered_by_name: bool = False
+    # Its driving form joins a table that can hold several rows per member.
+    distinct: bool = False
     candidates: int = 0  # filled in by _plan
 
     @property
@@ -342,10 +349,15 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[_Term] | None:
             )
     if filters.school:
         alumni = Education.objects.filter(_prefix("school_key", filters.school))
+        # Driving joins the school index (and stops as soon as the count is reached)
+        # instead of first listing every alumnus; two degrees from one school make
+        # two rows, hence DISTINCT.
+        school_range = _prefix("educations__school_key", filters.school)
         terms.append(
             _Term(
                 visible=section_visible(audience, "education"),
-                drive=Q(pk__in=alumni.values("profile_id")),
+                drive=school_range,
+                distinct=True,
                 member=_in(alumni.order_by().values("profile_id")),
                 check=Q(Exists(alumni.filter(profile_id=OuterRef("pk")))),
                 estimate=alumni,
@@ -388,6 +400,14 @@ def _plan(audience: Audience, filters: DirectoryFilters) -> _Plan | None:
     return _Plan(terms=terms, driver=driver)
 
 
+def _matches(plan: _Plan, total: int, exact: bool) -> float:
+    """How many members match. A capped count only says "at least COUNT_CAP"; the
+    driver's candidates bound it from above, so take the geometric mean of the two."""
+    if exact or plan.driver is None or plan.driver.candidates <= total:
+        return max(total, 1)
+    return math.sqrt(total * plan.driver.candidates)
+
+
 def _count(qs: QuerySet[Profile]) -> tuple[int, bool]:
     counted = qs.order_by()[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted <= COUNT_CAP
@@ -403,7 +423,10 @@ def directory_search(
     if plan is None:
         total, exact = 0, True
     else:
-        total, exact = _count(base.filter(*plan.conditions(scan=False)))
+        counted = base.filter(*plan.conditions(scan=False))
+        if plan.driver is not None and plan.driver.distinct:
+            counted = counted.values("pk").distinct()
+        total, exact = _count(counted)
     num_pages = max(1, math.ceil(total / page_size)) if exact else COUNT_CAP // page_size
     if page < 1 or page > num_pages:
         raise PageOutOfRange(num_pages)
@@ -415,12 +438,16 @@ def directory_search(
         clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
         scan = plan.driver is None or (
             not clustered
-            and (offset + page_size + 1) * _profile_estimate() / total * ROW_COST_ORDERED_SCAN
+            and (offset + page_size + 1)
+            * _profile_estimate()
+            / _matches(plan, total, exact)
+            * ROW_COST_ORDERED_SCAN
             < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
         )
-        ordered = base.filter(*plan.conditions(scan=scan)).order_by(
-            *_ORDERING.get(filters.sort, _ORDERING[SORT_NAME])
-        )
+        matching = base.filter(*plan.conditions(scan=scan))
+        if not scan and plan.driver is not None and plan.driver.distinct:
+            matching = matching.distinct()
+        ordered = matching.order_by(*_ORDERING.get(filters.sort, _ORDERING[SORT_NAME]))
         rows = list(ordered.values(*_CARD_FIELDS)[offset : offset + page_size + 1])
     has_next = len(rows) > page_size and page < num_pages
     items = _cards(audience, rows[:page_size], first_skill=filters.skill)
@@ -476,6 +503,7 @@ def _cards(audience: Audience, rows: list[dict], *, first_skill: str = "") -> li
             MemberCard(
                 user_id=row["pk"],
                 handle=row["user__username"],
+                url=reverse("profile", kwargs={"handle": row["user__username"]}),
                 display_name=row["display_name"],
                 headline=row["headline"],
                 initials=_initials(row["display_name"]),
