@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -46,7 +47,9 @@ def call(path: str, *, method: str = "POST", chunks: list[bytes], content_length
     async def send(message):
         sent.append(message)
 
-    asyncio.run(application(scope, receive, send))
+    # A thread of its own: Playwright's sync API may already run an event loop here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, application(scope, receive, send)).result(timeout=60)
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], dict(start["headers"]), body, reads

@@ -103,3 +103,16 @@ def test_error_page_is_translated(client):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
     assert response.status_code == 404
     assert 'lang="zh-Hans"' in response.content.decode()
+
+
+def test_error_page_falls_back_to_static_html_when_rendering_fails(client, monkeypatch):
+    from guanxi.core import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template engine down")
+
+    monkeypatch.setattr(views, "render_to_string", broken)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and "guanxi/site.css" in html
