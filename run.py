@@ -53,8 +53,11 @@ def ensure_venv(extra: str) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     say(f"installing Guanxi and its dependencies ({spec})")
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", spec)
+    # Build-backend chatter (e.g. setuptools' editable-install notice) is not for newcomers.
+    quiet = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    pip = (PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+    run(*pip, "--upgrade", "pip", env=quiet)
+    run(*pip, "-e", spec, env=quiet)
     stamp.write_text(digest)
 
 
