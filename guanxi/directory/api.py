@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -61,8 +63,11 @@ class MembersPage(Schema):
     items: list[MemberOut]
     page: int
     page_size: int
-    total: int = Field(description="Matches, counted up to 1,000 (see total_exact).")
-    total_exact: bool = Field(description="False when there are more matches than `total`.")
+    total: int = Field(description="How many members match (see total_is).")
+    total_is: Literal["exact", "at_least", "about"] = Field(
+        description="exact; at_least: counting stopped at 1,000; about: estimated from a "
+        "sample (broad filters combined on a large community)."
+    )
     has_next: bool
 
 
@@ -117,6 +122,6 @@ def search_members(request: HttpRequest, params: Query[DirectoryQuery]):
         page=result.page,
         page_size=page_size,
         total=result.total,
-        total_exact=result.total_exact,
+        total_is=result.total_is,
         has_next=result.has_next,
     )

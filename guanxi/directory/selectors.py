@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -42,10 +51,16 @@ from guanxi.network import selectors as network
 # COUNT_CAP results can be paged through (add a filter to narrow the rest). Counting
 # every match of a broad filter would cost more than the page itself.
 COUNT_CAP = 1000
+# Combined filters whose cheapest one still has more candidates than this are counted
+# on a sample of that many candidates ("about 1,300"): intersecting two broad filters
+# exactly means reading every candidate row.
+COUNT_BUDGET = 4000
 SKILLS_ON_CARD = 4
 # Above this many connections, filter with a subquery instead of a list of ids.
 CONNECTION_IDS_INLINE_MAX = 2000
 MEMBER_COUNT_CACHE_SECONDS = 300
+
+EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
 
 SORT_NAME = "name"
 SORT_NEWEST = "newest"
@@ -126,10 +141,14 @@ class DirectoryPage:
     items: list[MemberCard]
     page: int
     page_size: int
-    total: int  # exact when total_exact, else COUNT_CAP ("1,000+")
-    total_exact: bool
+    total: int
+    total_is: str  # EXACT, AT_LEAST (the count stopped at COUNT_CAP) or ABOUT (estimated)
     num_pages: int  # pages that can be browsed
     has_next: bool
+
+    @property
+    def total_exact(self) -> bool:
+        return self.total_is == EXACT
 
     @property
     def has_previous(self) -> bool:
@@ -281,9 +300,9 @@ class _Plan:
     terms: list[_Term]
     driver: _Term | None
 
-    def conditions(self, *, scan: bool) -> list[Q]:
+    def conditions(self, *, scan: bool, without_driver: bool = False) -> list[Q]:
         """Every filter, in the form that suits walking the sort index (`scan`) or
-        driving from the chosen term."""
+        driving from the chosen term (optionally leaving the driving condition out)."""
         out = []
         for term in self.terms:
             if term.visible is not None:
@@ -291,7 +310,8 @@ class _Plan:
             if scan or self.driver is None:
                 out.append(term.check)
             elif term is self.driver:
-                out.append(term.drive)
+                if not without_driver:
+                    out.append(term.drive)
             else:
                 out.append(term.member or term.check)
         return out
@@ -400,17 +420,68 @@ def _plan(audience: Audience, filters: DirectoryFilters) -> _Plan | None:
     return _Plan(terms=terms, driver=driver)
 
 
-def _matches(plan: _Plan, total: int, exact: bool) -> float:
+def _matches(plan: _Plan, total: int, kind: str) -> float:
     """How many members match. A capped count only says "at least COUNT_CAP"; the
     driver's candidates bound it from above, so take the geometric mean of the two."""
-    if exact or plan.driver is None or plan.driver.candidates <= total:
+    if kind != AT_LEAST or plan.driver is None or plan.driver.candidates <= total:
         return max(total, 1)
     return math.sqrt(total * plan.driver.candidates)
 
 
-def _count(qs: QuerySet[Profile]) -> tuple[int, bool]:
+def _count(qs: QuerySet[Profile]) -> tuple[int, str]:
     counted = qs.order_by()[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted <= COUNT_CAP
+    return min(counted, COUNT_CAP), EXACT if counted <= COUNT_CAP else AT_LEAST
+
+
+def _counted(base: QuerySet[Profile], plan: _Plan) -> QuerySet[Profile]:
+    qs = base.filter(*plan.conditions(scan=False))
+    if plan.driver is not None and plan.driver.distinct:
+        qs = qs.values("pk").distinct()
+    return qs
+
+
+def _round_estimate(value: float) -> int:
+    """Two significant figures: an estimate should not look precise."""
+    if value < 100:
+        return max(1, round(value))
+    magnitude = 10 ** (len(str(int(value))) - 2)
+    return int(round(value / magnitude) * magnitude)
+
+
+def _total(base: QuerySet[Profile], plan: _Plan | None) -> tuple[int, str]:
+    if plan is None:
+        return 0, EXACT
+    driver = plan.driver
+    if driver is None or driver.candidates <= COUNT_BUDGET or len(plan.terms) < 2:
+        return _count(_counted(base, plan))
+    # Examine the first COUNT_BUDGET candidates of the driving filter, flagging those
+    # that pass every other condition.
+    rest = plan.conditions(scan=False, without_driver=True)
+    sample = (
+        base.filter(driver.drive)
+        .annotate(hit=ExpressionWrapper(Q(*rest), output_field=BooleanField()))
+        .values("pk", "hit")
+        .order_by()
+    )
+    if driver.distinct:
+        sample = sample.distinct()
+    sql, params = sample[:COUNT_BUDGET].query.sql_with_params()
+    hit = connection.ops.quote_name("hit")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0) "  # noqa: S608 - Django-built SQL with its params
+            f"FROM ({sql}) sample",
+            params,
+        )
+        examined, hits = cursor.fetchone()
+    if examined < COUNT_BUDGET:  # every candidate was examined: the count is exact
+        return min(hits, COUNT_CAP), EXACT if hits <= COUNT_CAP else AT_LEAST
+    if hits == 0:  # too rare to estimate from a sample: count them all
+        return _count(_counted(base, plan))
+    estimate = hits * driver.candidates / examined
+    if estimate >= COUNT_CAP:
+        return COUNT_CAP, AT_LEAST
+    return _round_estimate(estimate), ABOUT
 
 
 def directory_search(
@@ -420,35 +491,20 @@ def directory_search(
     audience = audience_for(viewer)
     plan = _plan(audience, filters)
     base = _member_base(audience)
-    if plan is None:
-        total, exact = 0, True
+    total, total_is = _total(base, plan)
+    if total_is == AT_LEAST:
+        num_pages = COUNT_CAP // page_size
     else:
-        counted = base.filter(*plan.conditions(scan=False))
-        if plan.driver is not None and plan.driver.distinct:
-            counted = counted.values("pk").distinct()
-        total, exact = _count(counted)
-    num_pages = max(1, math.ceil(total / page_size)) if exact else COUNT_CAP // page_size
+        num_pages = max(1, math.ceil(total / page_size))
     if page < 1 or page > num_pages:
         raise PageOutOfRange(num_pages)
     rows: list[dict] = []
     if plan is not None and total:
-        offset = (page - 1) * page_size
-        # Walking the sort index finds a page after about (offset + size) / density
-        # rows; driving visits every candidate and then sorts them. Take the cheaper.
-        clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
-        scan = plan.driver is None or (
-            not clustered
-            and (offset + page_size + 1)
-            * _profile_estimate()
-            / _matches(plan, total, exact)
-            * ROW_COST_ORDERED_SCAN
-            < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
-        )
-        matching = base.filter(*plan.conditions(scan=scan))
-        if not scan and plan.driver is not None and plan.driver.distinct:
-            matching = matching.distinct()
-        ordered = matching.order_by(*_ORDERING.get(filters.sort, _ORDERING[SORT_NAME]))
-        rows = list(ordered.values(*_CARD_FIELDS)[offset : offset + page_size + 1])
+        rows = _page_rows(base, plan, filters, total, total_is, page, page_size)
+        if not rows and total_is == ABOUT and page > 1:
+            # The estimate promised more pages than there are: count for real.
+            total, total_is = _count(_counted(base, plan))
+            raise PageOutOfRange(max(1, math.ceil(total / page_size)))
     has_next = len(rows) > page_size and page < num_pages
     items = _cards(audience, rows[:page_size], first_skill=filters.skill)
     return DirectoryPage(
@@ -456,10 +512,38 @@ def directory_search(
         page=page,
         page_size=page_size,
         total=total,
-        total_exact=exact,
+        total_is=total_is,
         num_pages=num_pages,
         has_next=has_next,
     )
+
+
+def _page_rows(
+    base: QuerySet[Profile],
+    plan: _Plan,
+    filters: DirectoryFilters,
+    total: int,
+    total_is: str,
+    page: int,
+    page_size: int,
+) -> list[dict]:
+    offset = (page - 1) * page_size
+    # Walking the sort index finds a page after about (offset + size) / density rows;
+    # driving visits every candidate and then sorts them. Take the cheaper.
+    clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
+    scan = plan.driver is None or (
+        not clustered
+        and (offset + page_size + 1)
+        * _profile_estimate()
+        / _matches(plan, total, total_is)
+        * ROW_COST_ORDERED_SCAN
+        < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
+    )
+    matching = base.filter(*plan.conditions(scan=scan))
+    if not scan and plan.driver is not None and plan.driver.distinct:
+        matching = matching.distinct()
+    ordered = matching.order_by(*_ORDERING.get(filters.sort, _ORDERING[SORT_NAME]))
+    return list(ordered.values(*_CARD_FIELDS)[offset : offset + page_size + 1])
 
 
 # --- Cards -----------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def test_count_stops_at_the_cap(viewer, monkeypatch):
     for i in range(6):
         member(f"go{i}", skills=("Go",))
     result = directory_search(viewer=viewer, filters=DirectoryFilters(skill="go"), page_size=2)
-    assert (result.total, result.total_exact, result.num_pages) == (4, False, 2)
+    assert (result.total, result.total_is, result.num_pages) == (4, "at_least", 2)
     second = directory_search(
         viewer=viewer, filters=DirectoryFilters(skill="go"), page=2, page_size=2
     )
@@ -297,7 +297,7 @@ def test_count_stops_at_the_cap(viewer, monkeypatch):
 
 def test_page_range_with_gaps():
     page = selectors.DirectoryPage(
-        items=[], page=10, page_size=24, total=480, total_exact=True, num_pages=20, has_next=True
+        items=[], page=10, page_size=24, total=480, total_is="exact", num_pages=20, has_next=True
     )
     assert page.page_range == [1, None, 8, 9, 10, 11, 12, None, 20]
 
@@ -318,3 +318,42 @@ def test_newest_members_for_the_home_page(viewer):
     mine = selectors.newest_members(viewer, limit=5)
     assert [c.handle for c in mine] == ["third", "first"]  # not the viewer themself
     assert mine[1].company == "Kunlun Cloud"
+
+
+def test_broad_combined_filters_are_estimated_from_a_sample(viewer, monkeypatch):
+    """When even the narrowest of several filters has more candidates than the budget,
+    the count looks at a sample of them and says "about"."""
+    monkeypatch.setattr(selectors, "COUNT_BUDGET", 8)
+    for i in range(30):
+        member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i % 3 == 0 else ("Rust",))
+    filters = DirectoryFilters(city="shanghai", skill="go")
+    result = directory_search(viewer=viewer, filters=filters, page_size=5)
+    assert result.total_is == "about"
+    assert 5 <= result.total <= 20  # 10 of the 30 match
+    assert [c.handle for c in result.items] == ["sh00", "sh03", "sh06", "sh09", "sh12"]
+    # Paging still follows the real matches; a page past them says where the end is.
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=filters, page=result.num_pages + 1, page_size=5)
+    assert exc.value.last_page == result.num_pages
+    # One filter alone is counted (up to the cap), never estimated.
+    alone = directory_search(viewer=viewer, filters=DirectoryFilters(city="shanghai"))
+    assert (alone.total, alone.total_is) == (30, "exact")
+
+
+def test_estimate_falls_back_to_counting_when_the_sample_has_no_match(viewer, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_BUDGET", 5)
+    for i in range(12):
+        member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i == 11 else ("Rust",))
+    result = directory_search(viewer=viewer, filters=DirectoryFilters(city="shanghai", skill="go"))
+    assert (result.total, result.total_is) == (1, "exact")
+    assert [c.handle for c in result.items] == ["sh11"]
+
+
+def test_round_estimate():
+    assert [selectors._round_estimate(v) for v in (0.4, 7.4, 99, 1317, 54321)] == [
+        1,
+        7,
+        99,
+        1300,
+        54000,
+    ]
