@@ -32,10 +32,12 @@ from guanxi.network.affinity import COMPLEMENTS, Traits
 
 @dataclass(frozen=True)
 class Params:
-    neighbour_sample: int = 150  # of the member's connections, expanded at most
-    expand_cap: int = 200  # of each expanded connection's own connections, read at most
-    shortlist: int = 80  # best graph candidates rescored exactly
-    circle_pool: int = 20  # members drawn from each shared company / school / rare tag
+    # Chosen with `guanxi evaluate_suggestions` on the 100k benchmark graph: larger
+    # values cost more time for no better recall (see docs/PERFORMANCE.md).
+    neighbour_sample: int = 100  # of the member's connections, expanded at most
+    expand_cap: int = 100  # of each expanded connection's own connections, read at most
+    shortlist: int = 60  # best graph candidates rescored exactly
+    circle_pool: int = 10  # members drawn from each shared company / school / rare tag
     rare_tags: int = 3  # how many of the member's rarest tags draw candidates
     keep: int = 30  # suggestions kept per member
 
@@ -107,23 +109,41 @@ def rarity(count: int) -> float:
     return 1.0 / math.log(2 + max(count, 1))
 
 
+class TraitScorer:
+    """How much one member has in common with others, the weights worked out once."""
+
+    def __init__(self, me: Traits, sizes: CircleSizes):
+        self.interests = {t: INTEREST_WEIGHT * rarity(sizes.tags.get(t, 1)) for t in me.interests}
+        self.skills = {t: SKILL_WEIGHT * rarity(sizes.tags.get(t, 1)) for t in me.skills}
+        self.company_key = me.company_key
+        self.company = COMPANY_WEIGHT * rarity(sizes.company)
+        self.schools = {k: SCHOOL_WEIGHT * rarity(sizes.schools.get(k, 1)) for k in me.schools}
+        self.city_key = me.city_key
+        self.city = CITY_WEIGHT * rarity(sizes.city)
+        self.open_to = me.open_to
+
+    def __call__(self, other: Traits) -> float:
+        score = 0.0
+        if other.interests:
+            score += sum(w for t, w in self.interests.items() if t in other.interests)
+        if other.skills:
+            score += sum(w for t, w in self.skills.items() if t in other.skills)
+        if self.company_key and self.company_key == other.company_key:
+            score += self.company
+        if other.schools and self.schools:
+            score += max((w for k, w in self.schools.items() if k in other.schools), default=0.0)
+        if self.city_key and self.city_key == other.city_key:
+            score += self.city
+        if self.open_to and other.open_to:
+            mine, theirs = self.open_to, other.open_to
+            for one, two, _key in COMPLEMENTS:
+                if (mine & one and theirs & two) or (mine & two and theirs & one):
+                    score += COMPLEMENT_WEIGHT
+        return score
+
+
 def trait_score(me: Traits, other: Traits, sizes: CircleSizes) -> float:
-    score = 0.0
-    for tag_id in me.interests.keys() & other.interests.keys():
-        score += INTEREST_WEIGHT * rarity(sizes.tags.get(tag_id, 1))
-    for tag_id in me.skills.keys() & other.skills.keys():
-        score += SKILL_WEIGHT * rarity(sizes.tags.get(tag_id, 1))
-    if me.company_key and me.company_key == other.company_key:
-        score += COMPANY_WEIGHT * rarity(sizes.company)
-    shared_schools = me.schools.keys() & other.schools.keys()
-    if shared_schools:
-        score += SCHOOL_WEIGHT * max(rarity(sizes.schools.get(k, 1)) for k in shared_schools)
-    if me.city_key and me.city_key == other.city_key:
-        score += CITY_WEIGHT * rarity(sizes.city)
-    for one, two, _key in COMPLEMENTS:
-        if (me.open_to & one and other.open_to & two) or (me.open_to & two and other.open_to & one):
-            score += COMPLEMENT_WEIGHT
-    return score
+    return TraitScorer(me, sizes)(other)
 
 
 def sample_neighbours(user_id: int, neighbours: Sequence[int], size: int) -> list[int]:
@@ -156,8 +176,9 @@ def graph_candidates(
     for gone in neighbours:
         totals.pop(gone, None)
     totals.pop(user_id, None)
-    best = heapq.nlargest(params.shortlist, totals, key=totals.__getitem__)
-    return best, degrees
+    # (score, id) tuples compare in C: no key function call per candidate.
+    best = heapq.nlargest(params.shortlist, zip(totals.values(), totals.keys(), strict=True))
+    return [candidate for _score, candidate in best], degrees
 
 
 def rank(
@@ -175,11 +196,12 @@ def rank(
     shortlist, degrees = graph_candidates(user_id, graph, neighbours, set(excluded), params)
 
     me: Traits | None = None
-    sizes = CircleSizes()
+    scorer: TraitScorer | None = None
     if traits is not None:
         me = traits.traits([user_id]).get(user_id)
         if me is not None:
             sizes = traits.sizes(me)
+            scorer = TraitScorer(me, sizes)
             seen = set(shortlist)
             for candidate in sorted(traits.circle_members(me, sizes, params)):
                 if (
@@ -210,8 +232,8 @@ def rank(
                 continue  # no profile, or a deactivated account
             if not other.listed and not zs:
                 continue  # unlisted members are only suggested through people they know
-            if me is not None:
-                bonus = trait_score(me, other, sizes)
+            if scorer is not None:
+                bonus = scorer(other)
         score = graph_score + bonus
         if score <= 0:
             continue

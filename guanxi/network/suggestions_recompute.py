@@ -36,6 +36,9 @@ from guanxi.network.models import (
 )
 from guanxi.network.suggestions_rank import DEFAULT_PARAMS, CircleSizes, Params, Ranked, rank
 
+# Candidates with more connections than this are intersected as sets (built once).
+SET_AT_DEGREE = 64
+
 
 class MemoryGraph:
     """Adjacency lists in memory; the same answers as SqlGraph, without queries."""
@@ -43,6 +46,7 @@ class MemoryGraph:
     def __init__(self, adjacency: Mapping[int, Sequence[int]]):
         self.adjacency = adjacency
         self._samples: dict[int, list[int]] = {}
+        self._sets: dict[int, frozenset[int]] = {}
 
     @classmethod
     def from_edges(cls, edges: Iterable[tuple[int, int]]) -> MemoryGraph:
@@ -91,7 +95,15 @@ class MemoryGraph:
         adjacency = self.adjacency
         found = {}
         for candidate in candidates:
-            shared = neighbours.intersection(adjacency.get(candidate, ()))
+            theirs = adjacency.get(candidate, ())
+            if len(theirs) > SET_AT_DEGREE and len(theirs) > len(neighbours):
+                # A popular candidate: intersect sets, so the cost is the smaller side.
+                their_set = self._sets.get(candidate)
+                if their_set is None:
+                    their_set = self._sets[candidate] = frozenset(theirs)
+                shared = neighbours & their_set
+            else:
+                shared = neighbours.intersection(theirs)
             if shared:
                 found[candidate] = list(shared)
         return found

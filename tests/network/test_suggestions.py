@@ -90,7 +90,7 @@ def test_rare_shared_tag_beats_common_one(alice):
     tag(alice, "Python", ProfileTag.Kind.SKILL)  # common: many members
     rare = make_member("rare")
     tag(rare, "guqin")
-    common = members("pythonista", 12)
+    common = members("pythonista", 8)
     for person in common:
         tag(person, "python", ProfileTag.Kind.SKILL)
     ids = ranked_ids(alice)
