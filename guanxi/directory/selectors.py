@@ -392,17 +392,20 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[_Term] | None:
             )
         )
     if filters.q:
-        # Name and handle are always visible: no section to check.
+        # Name and handle are always visible: no section to check. The two prefixes are
+        # one list of ids (a UNION), which both databases answer from two index ranges;
+        # "name LIKE .. OR id IN (..)" makes PostgreSQL read every profile.
         handle = filters.q.lstrip("@")
-        users = User.objects.filter(_prefix("username", handle))
+        named = Profile.objects.filter(_prefix("name_key", filters.q)).values("pk")
+        handled = User.objects.filter(_prefix("username", handle)).values("pk")
         terms.append(
             _Term(
                 visible=None,
-                drive=_prefix("name_key", filters.q) | Q(pk__in=users.values("pk")),
+                drive=Q(pk__in=named.union(handled)),
                 check=_prefix("name_key", filters.q, drive=False)
                 | _prefix("user__username", handle, drive=False),
                 estimate=Profile.objects.filter(_prefix("name_key", filters.q)),
-                row_cost=ROW_COST_PROFILE_RANGE,
+                row_cost=ROW_COST_ID_LIST,
                 clustered_by_name=True,
             )
         )
