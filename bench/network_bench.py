@@ -153,14 +153,13 @@ TARGETS = (10, 100, 1000, 5000)
 
 
 def buckets(degree: dict[int, int], per_bucket: int = 30) -> dict[int, list[int]]:
-    """For each target degree, the members whose degree is closest to it."""
+    """For each target degree, up to `per_bucket` members closest to it (within 20%)."""
     ordered = sorted(degree.items(), key=lambda kv: kv[0])
-    return {
-        target: [u for u, _d in sorted(ordered, key=lambda kv: (abs(kv[1] - target), kv[0]))][
-            :per_bucket
-        ]
-        for target in TARGETS
-    }
+    found = {}
+    for target in TARGETS:
+        near = sorted(ordered, key=lambda kv: (abs(kv[1] - target), kv[0]))[:per_bucket]
+        found[target] = [u for u, d in near if abs(d - target) <= 0.2 * target] or [near[0][0]]
+    return found
 
 
 def row(label: str, p50: float, p99: float, extra: str = "") -> None:
@@ -191,7 +190,14 @@ def measure(args: argparse.Namespace) -> None:
     if not args.skip_recompute:
         say(f"Full recompute ({args.processes} processes) ...")
         t0 = time.monotonic()
-        report = recompute_all(processes=args.processes, restart=True)
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            if time.monotonic() - last[0] > 30 or done == total:
+                last[0] = time.monotonic()
+                say(f"  {done:,}/{total:,} ({time.monotonic() - t0:.0f} s)")
+
+        report = recompute_all(processes=args.processes, restart=True, progress=progress)
         say(
             f"  {report.computed:,} members, {report.rows:,} suggestions in "
             f"{time.monotonic() - t0:.1f} s ({report.seconds:.1f} s inside)"

@@ -34,7 +34,7 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
-from guanxi.network.suggestions_rank import DEFAULT_PARAMS, CircleSizes, Params, Ranked, rank
+from guanxi.network.suggestions_rank import DEFAULT_PARAMS, CircleSizes, Params, rank
 
 # Candidates with more connections than this are intersected as sets (built once).
 SET_AT_DEGREE = 64
@@ -214,7 +214,10 @@ def load_exclusions() -> dict[int, set[int]]:
 _shared: dict = {}
 
 
-def _rank_batch(user_ids: list[int]) -> list[tuple[int, list[Ranked]]]:
+Rows = list[tuple[int, float, int]]  # (candidate, score, mutual count): cheap to pickle
+
+
+def _rank_batch(user_ids: list[int]) -> list[tuple[int, Rows]]:
     graph, traits, excluded, params = (
         _shared["graph"],
         _shared["traits"],
@@ -223,7 +226,13 @@ def _rank_batch(user_ids: list[int]) -> list[tuple[int, list[Ranked]]]:
     )
     empty: set[int] = set()
     return [
-        (uid, rank(uid, graph, traits, excluded=excluded.get(uid, empty), params=params))
+        (
+            uid,
+            [
+                (r.user_id, r.score, r.mutual_count)
+                for r in rank(uid, graph, traits, excluded=excluded.get(uid, empty), params=params)
+            ],
+        )
         for uid in user_ids
     ]
 
@@ -238,7 +247,19 @@ class RecomputeReport:
     resumed: bool
 
 
-def _write_batch(results: list[tuple[int, list[Ranked]]], snapshot_at) -> tuple[int, int]:
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Suggestion._meta.get_field(name).column)
+        for name in ("user", "candidate", "score", "mutual_count", "computed_at")
+    )
+    return (
+        f"INSERT INTO {quote(Suggestion._meta.db_table)} ({columns}) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s)"
+    )
+
+
+def _write_batch(results: list[tuple[int, Rows]], snapshot_at) -> tuple[int, int]:
     """Store one batch; members refreshed live after the snapshot keep their rows."""
     ids = [uid for uid, _ranked in results]
     with transaction.atomic():
@@ -249,20 +270,17 @@ def _write_batch(results: list[tuple[int, list[Ranked]]], snapshot_at) -> tuple[
         )
         keep = [(uid, ranked) for uid, ranked in results if uid not in fresher]
         Suggestion.objects.filter(user_id__in=[uid for uid, _r in keep]).delete()
-        Suggestion.objects.bulk_create(
-            [
-                Suggestion(
-                    user_id=uid,
-                    candidate_id=r.user_id,
-                    score=r.score,
-                    mutual_count=r.mutual_count,
-                    computed_at=snapshot_at,
-                )
-                for uid, ranked in keep
-                for r in ranked
-            ],
-            batch_size=5000,
-        )
+        # Plain tuples through executemany: millions of rows, no model instances.
+        stamp = connection.ops.adapt_datetimefield_value(snapshot_at)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                _insert_sql(),
+                [
+                    (uid, candidate, score, mutual, stamp)
+                    for uid, ranked in keep
+                    for candidate, score, mutual in ranked
+                ],
+            )
         # `stale` is left alone: a member marked since the snapshot is refreshed
         # again when next shown.
         SuggestionState.objects.bulk_create(
