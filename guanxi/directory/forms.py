@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import OpenTo, normalize_text
-from guanxi.directory.selectors import SORT_NAME, SORT_NEWEST, DirectoryFilters
+from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
 
 MAX_FILTER_LENGTH = 100
 TEXT_FILTERS = ("q", "skill", "interest", "city", "company", "school")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, Profile
-from guanxi.directory import selectors
+from guanxi.directory import query_plan, selectors
 from guanxi.directory.selectors import DirectoryFilters, PageOutOfRange, directory_search
 from tests.directory.conftest import (
     ALL_PUBLIC,
@@ -145,7 +145,7 @@ def test_filters_combine(town, viewer, filters, expected):
 def test_both_plans_find_the_same_members(town, viewer, monkeypatch, scan_cost, filters):
     """Walking the sort index and driving from a filter's index must agree."""
     expected = handles(viewer, **filters)
-    monkeypatch.setattr(selectors, "ROW_COST_ORDERED_SCAN", scan_cost)
+    monkeypatch.setattr(query_plan, "ROW_COST_ORDERED_SCAN", scan_cost)
     assert handles(viewer, **filters) == expected
     assert handles(viewer, sort="newest", **filters) == sorted(
         expected, key=lambda h: -Profile.objects.get(user__username=h).created_at.timestamp()
@@ -283,7 +283,7 @@ def test_pages_and_has_next(viewer):
 
 
 def test_count_stops_at_the_cap(viewer, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    monkeypatch.setattr(query_plan, "COUNT_CAP", 4)
     for i in range(6):
         member(f"go{i}", skills=("Go",))
     result = directory_search(viewer=viewer, filters=DirectoryFilters(skill="go"), page_size=2)
@@ -323,7 +323,7 @@ def test_newest_members_for_the_home_page(viewer):
 def test_broad_combined_filters_are_estimated_from_a_sample(viewer, monkeypatch):
     """When even the narrowest of several filters has more candidates than the budget,
     the count looks at a sample of them and says "about"."""
-    monkeypatch.setattr(selectors, "COUNT_BUDGET", 8)
+    monkeypatch.setattr(query_plan, "COUNT_BUDGET", 8)
     for i in range(30):
         member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i % 3 == 0 else ("Rust",))
     filters = DirectoryFilters(city="shanghai", skill="go")
@@ -341,7 +341,7 @@ def test_broad_combined_filters_are_estimated_from_a_sample(viewer, monkeypatch)
 
 
 def test_estimate_falls_back_to_counting_when_the_sample_has_no_match(viewer, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_BUDGET", 5)
+    monkeypatch.setattr(query_plan, "COUNT_BUDGET", 5)
     for i in range(12):
         member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i == 11 else ("Rust",))
     result = directory_search(viewer=viewer, filters=DirectoryFilters(city="shanghai", skill="go"))
@@ -350,7 +350,7 @@ def test_estimate_falls_back_to_counting_when_the_sample_has_no_match(viewer, mo
 
 
 def test_round_estimate():
-    assert [selectors._round_estimate(v) for v in (0.4, 7.4, 99, 1317, 54321)] == [
+    assert [query_plan._round_estimate(v) for v in (0.4, 7.4, 99, 1317, 54321)] == [
         1,
         7,
         99,

@@ -1,0 +1,373 @@
+"""How a directory search runs: which index drives, how matches are counted, and how a
+page is fetched. See docs/DESIGN-directory.md ("The query plan").
+
+A filter can be answered by *driving* from an index (the tag's holders, a range of
+city keys ...) or by *checking* each row another index produced. Which one is cheaper
+depends on the data, and SQLite's planner cannot tell (it keeps no per-value
+statistics), so `plan_search` estimates each filter's candidates with index-only counts
+and lets the cheapest one drive; the others only check.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
+
+from guanxi.accounts.models import Education, Profile, ProfileTag, Tag, User
+from guanxi.directory.audience import Audience, section_visible
+from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
+
+# Count at most this many matches: beyond it the page says "1,000+" and only the first
+# COUNT_CAP results can be paged through (add a filter to narrow the rest). Counting
+# every match of a broad filter would cost more than the page itself.
+COUNT_CAP = 1000
+# Combined filters whose cheapest one still has more candidates than this are counted
+# on a sample of that many candidates ("about 1,300"): intersecting two broad filters
+# exactly means reading every candidate row.
+COUNT_BUDGET = 4000
+ESTIMATE_CACHE_SECONDS = 300
+
+EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
+
+ORDERING = {SORT_NAME: ("name_key", "pk"), SORT_NEWEST: ("-created_at", "-pk")}
+
+# The profile columns a card needs.
+CARD_FIELDS = (
+    "pk",
+    "display_name",
+    "headline",
+    "photo",
+    "city",
+    "country",
+    "company",
+    "position",
+    "open_to",
+    "vis_location",
+    "vis_work",
+    "vis_skills",
+    "vis_open_to",
+    "user__username",
+    "user__is_demo",
+)
+
+
+# Relative costs per visited row, measured on SQLite at 100k members: a range on a
+# profile column reads the row directly; a list of profile ids (tags, schools) first
+# looks each id up in the primary-key index; walking the name or date index in sort
+# order touches rows at random and checks every filter on each.
+# A driven page also has to sort its candidates before it can skip to the page.
+ROW_COST_PROFILE_RANGE = 1.8
+ROW_COST_ID_LIST = 3.5
+ROW_COST_SORT = 2.0
+ROW_COST_ORDERED_SCAN = 5.5
+
+
+class _NoIndex(Func):
+    """SQLite's unary plus: the same value, but the planner will not drive from an index
+    on it. Lets a filter be checked per row instead of choosing the plan."""
+
+    template = "+%(expressions)s"
+
+
+def _column(column: str, *, drive: bool):
+    if drive or connection.vendor != "sqlite":
+        return F(column)
+    return _NoIndex(F(column))
+
+
+def _prefix(column: str, key: str, *, drive: bool = True) -> Q:
+    """`column` starts with `key`, as a range the database can answer from an index.
+
+    SQLite's LIKE is case-insensitive and cannot use our (binary) indexes; a range can.
+    Keys are already casefolded, so the two mean the same here. PostgreSQL (C collation)
+    answers LIKE 'x%' from a b-tree.
+    """
+    if connection.vendor != "sqlite":
+        return Q(**{f"{column}__startswith": key})
+    upper = key + "\U0010ffff"
+    if drive:
+        return Q(**{f"{column}__gte": key, f"{column}__lt": upper})
+    lhs = _column(column, drive=False)
+    return Q(GreaterThanOrEqual(lhs, key), LessThan(lhs, upper))
+
+
+def _in(ids: QuerySet) -> Q:
+    """pk IN (ids) that SQLite evaluates against a list it builds once, never driving."""
+    return Q(In(_column("pk", drive=False), ids))
+
+
+@dataclass
+class Term:
+    """One filter: the visibility it needs, and the forms it can take.
+
+    drive: lets an index produce the candidates (None: no index can).
+    member: tests candidates another term produced, e.g. against a list of ids the
+        database builds once (defaults to `check`).
+    check: tests a row on its own, for walking the sort index (a correlated EXISTS).
+    """
+
+    visible: Q | None
+    check: Q
+    drive: Q | None = None
+    member: Q | None = None
+    estimate: QuerySet | None = None  # counts the rows `drive` would visit
+    row_cost: float = ROW_COST_ID_LIST
+    # Its matches sit together in name order (a name prefix): walking the name index
+    # would pass every name before them, so never scan for it when sorting by name.
+    clustered_by_name: bool = False
+    # Its driving form joins a table that can hold several rows per member.
+    distinct: bool = False
+    candidates: int = 0  # filled in by _plan
+
+    @property
+    def drive_cost(self) -> float:
+        return self.candidates * self.row_cost
+
+
+@dataclass
+class Plan:
+    terms: list[Term]
+    driver: Term | None
+
+    def conditions(self, *, scan: bool, without_driver: bool = False) -> list[Q]:
+        """Every filter, in the form that suits walking the sort index (`scan`) or
+        driving from the chosen term (optionally leaving the driving condition out)."""
+        out = []
+        for term in self.terms:
+            if term.visible is not None:
+                out.append(term.visible)
+            if scan or self.driver is None:
+                out.append(term.check)
+            elif term is self.driver:
+                if not without_driver:
+                    out.append(term.drive)
+            else:
+                out.append(term.member or term.check)
+        return out
+
+
+def profile_estimate() -> int:
+    """Roughly how many profiles exist, for the planner (an index-only count, cached)."""
+    key = "directory:profile-estimate"
+    count = cache.get(key)
+    if count is None:
+        count = Profile.objects.count()
+        cache.set(key, count, ESTIMATE_CACHE_SECONDS)
+    return max(count, 1)
+
+
+def _tag_ids(keys: list[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    return dict(Tag.objects.filter(key__in=keys).values_list("key", "id"))
+
+
+def member_base(audience: Audience) -> QuerySet[Profile]:
+    qs = Profile.objects.filter(listed=True, user__is_active=True)
+    if audience.hidden_ids:
+        qs = qs.exclude(pk__in=list(audience.hidden_ids))
+    return qs
+
+
+def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
+    """The filters as terms, or None when one names a tag nobody has."""
+    terms: list[Term] = []
+    tag_ids = _tag_ids([key for key in (filters.skill, filters.interest) if key])
+    for kind, key, section in (
+        (ProfileTag.Kind.SKILL, filters.skill, "skills"),
+        (ProfileTag.Kind.INTEREST, filters.interest, "interests"),
+    ):
+        if not key:
+            continue
+        tag_id = tag_ids.get(key)
+        if tag_id is None:
+            return None
+        holders = ProfileTag.objects.filter(kind=kind, tag_id=tag_id)
+        terms.append(
+            Term(
+                visible=section_visible(audience, section),
+                drive=Q(pk__in=holders.values("profile_id")),
+                member=_in(holders.order_by().values("profile_id")),
+                check=Q(Exists(holders.filter(profile_id=OuterRef("pk")))),
+                estimate=holders,
+            )
+        )
+    for column, key, section in (
+        ("city_key", filters.city, "location"),
+        ("company_key", filters.company, "work"),
+    ):
+        if key:
+            terms.append(
+                Term(
+                    visible=section_visible(audience, section),
+                    drive=_prefix(column, key),
+                    check=_prefix(column, key, drive=False),
+                    estimate=Profile.objects.filter(_prefix(column, key)),
+                    row_cost=ROW_COST_PROFILE_RANGE,
+                )
+            )
+    if filters.school:
+        alumni = Education.objects.filter(_prefix("school_key", filters.school))
+        # Driving joins the school index (and stops as soon as the count is reached)
+        # instead of first listing every alumnus; two degrees from one school make
+        # two rows, hence DISTINCT.
+        school_range = _prefix("educations__school_key", filters.school)
+        terms.append(
+            Term(
+                visible=section_visible(audience, "education"),
+                drive=school_range,
+                distinct=True,
+                member=_in(alumni.order_by().values("profile_id")),
+                check=Q(Exists(alumni.filter(profile_id=OuterRef("pk")))),
+                estimate=alumni,
+            )
+        )
+    if filters.open_to:
+        bit = int(filters.open_to)
+        terms.append(
+            Term(
+                visible=section_visible(audience, "open_to"),
+                check=Q(Exact(F("open_to").bitand(bit), bit)),
+            )
+        )
+    if filters.q:
+        # Name and handle are always visible: no section to check. The two prefixes are
+        # one list of ids (a UNION), which both databases answer from two index ranges;
+        # "name LIKE .. OR id IN (..)" makes PostgreSQL read every profile.
+        handle = filters.q.lstrip("@")
+        named = Profile.objects.filter(_prefix("name_key", filters.q)).values("pk")
+        handled = User.objects.filter(_prefix("username", handle)).values("pk")
+        terms.append(
+            Term(
+                visible=None,
+                drive=Q(pk__in=named.union(handled)),
+                check=_prefix("name_key", filters.q, drive=False)
+                | _prefix("user__username", handle, drive=False),
+                estimate=Profile.objects.filter(_prefix("name_key", filters.q)),
+                row_cost=ROW_COST_ID_LIST,
+                clustered_by_name=True,
+            )
+        )
+    return terms
+
+
+def plan_search(audience: Audience, filters: DirectoryFilters) -> Plan | None:
+    """The filters as terms with the cheapest driver chosen; None when nothing can match."""
+    terms = _terms(audience, filters)
+    if terms is None:
+        return None
+    drivable = [term for term in terms if term.drive is not None]
+    for term in drivable:
+        term.candidates = term.estimate.count() if term.estimate is not None else 0
+    driver = min(drivable, key=lambda term: term.drive_cost, default=None)
+    return Plan(terms=terms, driver=driver)
+
+
+def _matches(plan: Plan, total: int, kind: str) -> float:
+    """How many members match. A capped count only says "at least COUNT_CAP"; the
+    driver's candidates bound it from above, so take the geometric mean of the two."""
+    if kind != AT_LEAST or plan.driver is None or plan.driver.candidates <= total:
+        return max(total, 1)
+    return math.sqrt(total * plan.driver.candidates)
+
+
+def count_capped(qs: QuerySet[Profile]) -> tuple[int, str]:
+    """(count, EXACT) up to COUNT_CAP, else (COUNT_CAP, AT_LEAST): stops reading there."""
+    counted = qs.order_by()[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), EXACT if counted <= COUNT_CAP else AT_LEAST
+
+
+def countable(base: QuerySet[Profile], plan: Plan) -> QuerySet[Profile]:
+    """The matches in the form that counts cheaply (driven, one row per member)."""
+    qs = base.filter(*plan.conditions(scan=False))
+    if plan.driver is not None and plan.driver.distinct:
+        qs = qs.values("pk").distinct()
+    return qs
+
+
+def _round_estimate(value: float) -> int:
+    """Two significant figures: an estimate should not look precise."""
+    if value < 100:
+        return max(1, round(value))
+    magnitude = 10 ** (len(str(int(value))) - 2)
+    return int(round(value / magnitude) * magnitude)
+
+
+def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]:
+    """How many members match, and how sure we are: EXACT, AT_LEAST or ABOUT."""
+    if plan is None:
+        return 0, EXACT
+    driver = plan.driver
+    if driver is None or driver.candidates <= COUNT_BUDGET or len(plan.terms) < 2:
+        return count_capped(countable(base, plan))
+    # Examine the first COUNT_BUDGET candidates of the driving filter, flagging those
+    # that pass every other condition.
+    rest = plan.conditions(scan=False, without_driver=True)
+    sample = (
+        base.filter(driver.drive)
+        .annotate(hit=ExpressionWrapper(Q(*rest), output_field=BooleanField()))
+        .values("pk", "hit")
+        .order_by()
+    )
+    if driver.distinct:
+        sample = sample.distinct()
+    sql, params = sample[:COUNT_BUDGET].query.sql_with_params()
+    hit = connection.ops.quote_name("hit")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0) "  # noqa: S608 - Django-built SQL with its params
+            f"FROM ({sql}) sample",
+            params,
+        )
+        examined, hits = cursor.fetchone()
+    if examined < COUNT_BUDGET:  # every candidate was examined: the count is exact
+        return min(hits, COUNT_CAP), EXACT if hits <= COUNT_CAP else AT_LEAST
+    if hits == 0:  # too rare to estimate from a sample: count them all
+        return count_capped(countable(base, plan))
+    estimate = hits * driver.candidates / examined
+    if estimate >= COUNT_CAP:
+        return COUNT_CAP, AT_LEAST
+    return _round_estimate(estimate), ABOUT
+
+
+def page_rows(
+    base: QuerySet[Profile],
+    plan: Plan,
+    filters: DirectoryFilters,
+    total: int,
+    total_is: str,
+    page: int,
+    page_size: int,
+) -> list[dict]:
+    """The card rows of one page, plus one more row if there is a next page."""
+    offset = (page - 1) * page_size
+    # Walking the sort index finds a page after about (offset + size) / density rows;
+    # driving visits every candidate and then sorts them. Take the cheaper.
+    clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
+    scan = plan.driver is None or (
+        not clustered
+        and (offset + page_size + 1)
+        * profile_estimate()
+        / _matches(plan, total, total_is)
+        * ROW_COST_ORDERED_SCAN
+        < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
+    )
+    found = base.filter(*plan.conditions(scan=scan))
+    if not scan and plan.driver is not None and plan.driver.distinct:
+        found = found.distinct()
+    ordered = found.order_by(*ORDERING.get(filters.sort, ORDERING[SORT_NAME]))
+    return list(ordered.values(*CARD_FIELDS)[offset : offset + page_size + 1])
