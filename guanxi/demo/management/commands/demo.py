@@ -51,7 +51,10 @@ class Command(BaseCommand):
         try:
             report = seed_demo(members=members, seed=seed, progress=progress)
         except DemoSeedConflict as exc:
-            raise CommandError(str(exc)) from exc
+            # Not an error: `guanxi serve --demo` runs this on every start, and an
+            # existing demo community (whatever its seed) is what it wants.
+            self.stdout.write(self.style.WARNING(f"Nothing added. {exc}"))
+            return
         elapsed = time.monotonic() - started
         if verbosity >= 1:
             self.stdout.write(
