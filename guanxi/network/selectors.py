@@ -185,9 +185,22 @@ class Relationship:
     mutual_sample: list[User]
 
 
+def connection_ids_of_both(a_id: int, b_id: int) -> tuple[set[int], set[int]]:
+    """Both members' connection sets in one query."""
+    rows = Connection.objects.filter(
+        Q(user_low_id__in=(a_id, b_id)) | Q(user_high_id__in=(a_id, b_id))
+    ).values_list("user_low_id", "user_high_id")
+    of: dict[int, set[int]] = {a_id: set(), b_id: set()}
+    for low, high in rows:
+        if low in of:
+            of[low].add(high)
+        if high in of:
+            of[high].add(low)
+    return of[a_id], of[b_id]
+
+
 def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relationship:
-    mine = connection_ids(viewer_id)
-    theirs = connection_ids(other_id)
+    mine, theirs = connection_ids_of_both(viewer_id, other_id)
     mutual = mine & theirs
     request = pending_request_between(viewer_id, other_id)
     sample_users = list(

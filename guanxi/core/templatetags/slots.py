@@ -8,13 +8,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def slot(context, name: str, **values):
+def slot(context, slot_name: str, **values):
     """{% slot "profile.actions" member_id=view.user_id %} renders every registered template."""
-    if not slot_templates(name):
+    if not slot_templates(slot_name):
         return ""
     flat = context.flatten()
     flat.update(values)
     request = context.get("request")
     return mark_safe(  # noqa: S308 - the output of our own templates, autoescaped there
-        "".join(get_template(t).render(flat, request) for t in slot_templates(name))
+        "".join(get_template(t).render(flat, request) for t in slot_templates(slot_name))
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import template
 
-from guanxi.accounts.models import User
 from guanxi.network import selectors
 
 register = template.Library()
@@ -23,15 +24,11 @@ def relationship_context(context, member) -> dict:
 
 
 @register.inclusion_tag("network/_relationship.html", takes_context=True)
-def relationship_panel(context, member):
-    """Usage: {% load network_tags %}{% relationship_panel profile_user %}"""
-    return relationship_context(context, member)
-
-
-@register.inclusion_tag("network/_relationship.html", takes_context=True)
-def relationship_panel_for(context, member_id: int):
-    """The panel for a member known by id (pages of apps that don't load users with profiles)."""
-    member = User.objects.select_related("profile").get(pk=member_id)
+def relationship_panel_for(context, member_id: int, handle: str, name: str):
+    """The panel for a member a page already knows by id, handle and name (no extra query)."""
+    member = SimpleNamespace(
+        pk=member_id, username=handle, profile=SimpleNamespace(display_name=name)
+    )
     return relationship_context(context, member)
 
 
