@@ -171,6 +171,8 @@ def _skills_by_profile(ids: Iterable[int], first_key: str = "") -> dict[int, lis
 
 
 def _cards(audience: Audience, rows: list[dict], *, first_skill: str = "") -> list[MemberCard]:
+    # Handles are [a-z0-9_]: build profile URLs around one reverse() instead of one each.
+    url_head, _sep, url_tail = reverse("profile", kwargs={"handle": "~"}).partition("~")
     levels = {row["pk"]: audience.level_for(row["pk"]) for row in rows}
     with_skills = [row["pk"] for row in rows if row["vis_skills"] <= levels[row["pk"]]]
     skills = _skills_by_profile(with_skills, first_skill) if with_skills else {}
@@ -183,7 +185,7 @@ def _cards(audience: Audience, rows: list[dict], *, first_skill: str = "") -> li
             MemberCard(
                 user_id=row["pk"],
                 handle=row["user__username"],
-                url=reverse("profile", kwargs={"handle": row["user__username"]}),
+                url=f"{url_head}{row['user__username']}{url_tail}",
                 display_name=row["display_name"],
                 headline=row["headline"],
                 initials=_initials(row["display_name"]),
