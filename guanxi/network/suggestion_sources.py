@@ -41,6 +41,10 @@ def _marks(count: int) -> str:
 class SqlGraph:
     """The member graph, read from the connection table with raw SQL for speed."""
 
+    # Counting the connections of a thousand mutual connections would cost more than
+    # the rest of the computation; beyond this many, rank() estimates their weight.
+    degree_lookup_limit = 200
+
     def neighbours(self, user_id: int) -> list[int]:
         table = _table()
         sql = (
@@ -96,39 +100,52 @@ class SqlGraph:
             # it adds to any one candidate is small (1/ln of a large degree) anyway.
             for z in large:
                 cursor.execute(
-                    f"SELECT user_high_id FROM {table} WHERE user_low_id = %s LIMIT %s",  # noqa: S608
-                    [z, cap],
+                    f"SELECT * FROM (SELECT user_high_id FROM {table} "  # noqa: S608
+                    f"WHERE user_low_id = %s LIMIT %s) AS a UNION ALL SELECT * FROM "
+                    f"(SELECT user_low_id FROM {table} WHERE user_high_id = %s LIMIT %s) AS b",
+                    [z, cap, z, cap],
                 )
                 theirs = [row[0] for row in cursor.fetchall()]
-                cursor.execute(
-                    f"SELECT user_low_id FROM {table} WHERE user_high_id = %s LIMIT %s",  # noqa: S608
-                    [z, cap],
-                )
-                theirs.extend(row[0] for row in cursor.fetchall())
                 if len(theirs) > cap:
                     theirs = random.Random(z).sample(theirs, cap)
                 lists[z] = theirs
         return lists.items()
 
     def mutual_edges(
-        self, user_id: int, neighbours: set[int], candidates: Sequence[int]
+        self,
+        user_id: int,
+        neighbours: set[int],
+        candidates: Sequence[int],
+        degrees: Mapping[int, int],
     ) -> dict[int, list[int]]:
         # The member's connections as a subquery rather than parameters: a hub has
-        # thousands, more than some databases accept as parameters.
+        # thousands, more than some databases accept as parameters. Which side the
+        # database walks matters. Walking the member's connections' edges costs the sum
+        # of their degrees (known from the sample); walking the candidates' edges costs
+        # the sum of theirs, estimated from the sample too (candidates reached through
+        # many paths are popular: the degree-weighted mean). The unary + keeps the
+        # planner from turning the candidate walk around.
         table = _table()
         mine = (
             f"SELECT user_high_id FROM {table} WHERE user_low_id = %s "  # noqa: S608
             f"UNION ALL SELECT user_low_id FROM {table} WHERE user_high_id = %s"
         )
+        known = [degrees[z] for z in neighbours if z in degrees]
+        walk_candidates = ""
+        if known:
+            own_walk = sum(known) * len(neighbours) / len(known)
+            popular = sum(d * d for d in known) / max(sum(known), 1)
+            if len(candidates) * popular < own_walk:
+                walk_candidates = "+"
         found: dict[int, list[int]] = defaultdict(list)
         with connection.cursor() as cursor:
             for chunk in _chunks(list(candidates)):
                 marks = _marks(len(chunk))
                 cursor.execute(
                     f"SELECT user_low_id, user_high_id FROM {table} "  # noqa: S608
-                    f"WHERE user_low_id IN ({marks}) AND user_high_id IN ({mine}) "
+                    f"WHERE user_low_id IN ({marks}) AND {walk_candidates}user_high_id IN ({mine}) "
                     f"UNION ALL SELECT user_low_id, user_high_id FROM {table} "
-                    f"WHERE user_high_id IN ({marks}) AND user_low_id IN ({mine})",
+                    f"WHERE user_high_id IN ({marks}) AND {walk_candidates}user_low_id IN ({mine})",
                     [*chunk, user_id, user_id, *chunk, user_id, user_id],
                 )
                 wanted = set(chunk)

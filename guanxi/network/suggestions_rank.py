@@ -64,6 +64,9 @@ class CircleSizes:
 
 
 class GraphSource(Protocol):
+    # At most this many degrees are looked up when rescoring (None: all of them).
+    degree_lookup_limit: int | None
+
     def neighbours(self, user_id: int) -> Sequence[int]: ...
 
     def degrees(self, user_ids: Iterable[int]) -> dict[int, int]: ...
@@ -75,9 +78,14 @@ class GraphSource(Protocol):
         ...
 
     def mutual_edges(
-        self, user_id: int, neighbours: set[int], candidates: Sequence[int]
+        self,
+        user_id: int,
+        neighbours: set[int],
+        candidates: Sequence[int],
+        degrees: Mapping[int, int],
     ) -> dict[int, list[int]]:
-        """For each candidate, which of `neighbours` (the member's connections) it knows."""
+        """For each candidate, which of `neighbours` (the member's connections) it
+        knows. `degrees` holds the degrees learnt so far (of the expanded sample)."""
         ...
 
 
@@ -215,16 +223,22 @@ def rank(
     if not shortlist:
         return []
 
-    mutual = graph.mutual_edges(user_id, neighbour_set, shortlist)
+    mutual = graph.mutual_edges(user_id, neighbour_set, shortlist, degrees)
     unknown = {z for zs in mutual.values() for z in zs if z not in degrees}
-    if unknown:
+    limit = getattr(graph, "degree_lookup_limit", None)
+    if unknown and (limit is None or len(unknown) <= limit):
         degrees.update(graph.degrees(unknown))
+    # Mutual connections outside the expanded sample whose degree was not looked up
+    # (a member with hundreds of connections, live): weigh each like the average of
+    # the sample, an unbiased estimate since the sample is random. Counts stay exact.
+    sampled = [inverse_log(d) for z, d in degrees.items() if z in neighbour_set]
+    typical = sum(sampled) / len(sampled) if sampled else 0.0
     their_traits = traits.traits(shortlist) if traits is not None else {}
 
     results = []
     for candidate in shortlist:
         zs = mutual.get(candidate, ())
-        graph_score = sum(inverse_log(degrees.get(z, 0)) for z in zs)
+        graph_score = sum(inverse_log(degrees[z]) if z in degrees else typical for z in zs)
         bonus = 0.0
         if traits is not None:
             other = their_traits.get(candidate)

@@ -43,6 +43,8 @@ SET_AT_DEGREE = 64
 class MemoryGraph:
     """Adjacency lists in memory; the same answers as SqlGraph, without queries."""
 
+    degree_lookup_limit = None  # degrees are free here: rescoring is always exact
+
     def __init__(self, adjacency: Mapping[int, Sequence[int]]):
         self.adjacency = adjacency
         self._samples: dict[int, list[int]] = {}
@@ -90,7 +92,11 @@ class MemoryGraph:
             yield z, theirs
 
     def mutual_edges(
-        self, user_id: int, neighbours: set[int], candidates: Sequence[int]
+        self,
+        user_id: int,
+        neighbours: set[int],
+        candidates: Sequence[int],
+        degrees: Mapping[int, int],
     ) -> dict[int, list[int]]:
         adjacency = self.adjacency
         found = {}
