@@ -10,6 +10,7 @@ and lets the cheapest one drive; the others only check.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ COUNT_CAP = 1000
 # Combined filters whose cheapest one still has more candidates than this are counted
 # on a sample of that many candidates ("about 1,300"): intersecting two broad filters
 # exactly means reading every candidate row.
-COUNT_BUDGET = 4000
+COUNT_BUDGET = 2500
 ESTIMATE_CACHE_SECONDS = 300
 
 EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
@@ -125,6 +126,7 @@ class Term:
     drive: Q | None = None
     member: Q | None = None
     estimate: QuerySet | None = None  # counts the rows `drive` would visit
+    estimate_key: str = ""  # names the estimate in the cache
     row_cost: float = ROW_COST_ID_LIST
     # Its matches sit together in name order (a name prefix): walking the name index
     # would pass every name before them, so never scan for it when sorting by name.
@@ -204,6 +206,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 member=_in(holders.order_by().values("profile_id")),
                 check=Q(Exists(holders.filter(profile_id=OuterRef("pk")))),
                 estimate=holders,
+                estimate_key=f"{kind}:{tag_id}",
             )
         )
     for column, key, section in (
@@ -217,6 +220,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                     drive=_prefix(column, key),
                     check=_prefix(column, key, drive=False),
                     estimate=Profile.objects.filter(_prefix(column, key)),
+                    estimate_key=f"{column}:{key}",
                     row_cost=ROW_COST_PROFILE_RANGE,
                 )
             )
@@ -234,6 +238,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 member=_in(alumni.order_by().values("profile_id")),
                 check=Q(Exists(alumni.filter(profile_id=OuterRef("pk")))),
                 estimate=alumni,
+                estimate_key=f"school:{filters.school}",
             )
         )
     if filters.open_to:
@@ -258,11 +263,30 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 check=_prefix("name_key", filters.q, drive=False)
                 | _prefix("user__username", handle, drive=False),
                 estimate=Profile.objects.filter(_prefix("name_key", filters.q)),
+                estimate_key=f"q:{filters.q}",
                 row_cost=ROW_COST_ID_LIST,
                 clustered_by_name=True,
             )
         )
     return terms
+
+
+def _estimate_candidates(terms: list[Term]) -> None:
+    """Fill in each term's candidate count: an index-only count, cached for a while
+    (planning only needs the order of magnitude)."""
+    keyed = [
+        (term, "directory:estimate:" + hashlib.sha256(term.estimate_key.encode()).hexdigest()[:32])
+        for term in terms
+        if term.estimate is not None
+    ]
+    cached = cache.get_many([key for _term, key in keyed])
+    fresh = {}
+    for term, key in keyed:
+        if key not in cached:
+            cached[key] = fresh[key] = term.estimate.count()
+        term.candidates = cached[key]
+    if fresh:
+        cache.set_many(fresh, ESTIMATE_CACHE_SECONDS)
 
 
 def plan_search(audience: Audience, filters: DirectoryFilters) -> Plan | None:
@@ -271,8 +295,7 @@ def plan_search(audience: Audience, filters: DirectoryFilters) -> Plan | None:
     if terms is None:
         return None
     drivable = [term for term in terms if term.drive is not None]
-    for term in drivable:
-        term.candidates = term.estimate.count() if term.estimate is not None else 0
+    _estimate_candidates(drivable)
     driver = min(drivable, key=lambda term: term.drive_cost, default=None)
     return Plan(terms=terms, driver=driver)
 
