@@ -29,6 +29,7 @@ urlpatterns = [
     path("members/", include("guanxi.directory.urls")),
     path("network/", include("guanxi.network.urls")),
     path("network/", include("guanxi.network.introductions_urls")),
+    path("network/", include("guanxi.network.suggestions_urls")),
     path("notifications/", include("guanxi.notifications.urls")),
 ]
 

@@ -8,6 +8,7 @@ from guanxi.api.errors import install_error_handlers
 from guanxi.directory.api import router as directory_router
 from guanxi.network.api import router as network_router
 from guanxi.network.introductions_api import router as introductions_router
+from guanxi.network.suggestions_api import router as suggestions_router
 from guanxi.notifications.api import router as notifications_router
 
 api = NinjaAPI(
@@ -23,4 +24,5 @@ api.add_router("/", profile_router)
 api.add_router("/members", directory_router)
 api.add_router("/network", network_router)
 api.add_router("/", introductions_router)
+api.add_router("/", suggestions_router)
 api.add_router("/notifications", notifications_router)

@@ -15,6 +15,7 @@ class NetworkConfig(AppConfig):
             register_hidden_members_provider,
         )
         from guanxi.network import notification_kinds, selectors, suggestions
+        from guanxi.network.introduction_asks import register_ask_kind
         from guanxi.network.introductions import register_introduction_kinds
 
         register_connection_checker(selectors.are_connected)
@@ -24,4 +25,5 @@ class NetworkConfig(AppConfig):
         register_slot("settings.nav", "network/_settings_nav_item.html")
         notification_kinds.register_all()
         register_introduction_kinds()
+        register_ask_kind()
         suggestions.register_hooks()

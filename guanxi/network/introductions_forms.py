@@ -50,3 +50,13 @@ def id_from(value) -> int | None:
     except ValueError:
         return None
     return number if 0 < number <= MAX_ID else None
+
+
+class IntroductionAskForm(forms.Form):
+    via = forms.IntegerField(label=_("Who should introduce you"), min_value=1)
+    note = forms.CharField(
+        label=_("A note for them (optional)"),
+        max_length=INTRODUCTION_NOTE_MAX,
+        required=False,
+        help_text=_("Why you would like to meet: they will see it when they introduce you."),
+    )

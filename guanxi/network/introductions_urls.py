@@ -7,6 +7,9 @@ from guanxi.network import introductions_views as views
 urlpatterns = [
     path("introduce/", views.introduce, name="network_introduce"),
     path("introductions/", views.introductions, name="network_introductions"),
+    path(
+        "introductions/ask/<int:user_id>/", views.introduction_ask, name="network_introduction_ask"
+    ),
     path("introductions/ideas/", views.introduction_ideas, name="network_introduction_ideas"),
     path(
         "introductions/<int:introduction_id>/<str:answer>/",

@@ -12,11 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guanxi.accounts.models import User
 from guanxi.core.pagination import page_of
+from guanxi.network import introduction_asks as asks
 from guanxi.network import introductions as intro
 from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.errors import NetworkError, NotAllowed, NotFound
-from guanxi.network.introductions_forms import IntroduceForm, PickerSearchForm, id_from
+from guanxi.network.introductions_forms import (
+    IntroduceForm,
+    IntroductionAskForm,
+    PickerSearchForm,
+    id_from,
+)
 
 PER_PAGE = 20
 IDEAS_SHOWN = 12
@@ -147,3 +154,34 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
 def introduction_ideas(request: HttpRequest) -> HttpResponse:
     ideas = intro.introduction_ideas(user=request.user, limit=IDEAS_SHOWN)
     return render(request, "network/introduction_ideas.html", {"ideas": ideas, "tab": "ideas"})
+
+
+@login_required
+def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Ask a shared connection to introduce you to `user_id` (the Introduce button on a suggestion)."""
+    try:
+        options = asks.ask_options(requester=request.user, target_id=user_id)
+    except NotFound:
+        raise Http404 from None
+    except NetworkError as error:
+        messages.info(request, error.message)
+        return redirect("profile", handle=User.objects.get(pk=user_id).username)
+    form = IntroductionAskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asks.introduction_ask(
+                requester=request.user,
+                target_id=user_id,
+                via_id=form.cleaned_data["via"],
+                note=form.cleaned_data["note"],
+            )
+        except NetworkError as error:
+            form.add_error("via", error.message)
+        else:
+            messages.success(request, _("Your request is on its way."))
+            return redirect("network_suggestions")
+    return render(
+        request,
+        "network/introduction_ask.html",
+        {"options": options, "form": form, "note_max": intro.INTRODUCTION_NOTE_MAX},
+    )

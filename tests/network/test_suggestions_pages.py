@@ -43,7 +43,7 @@ def test_page_shows_cards_with_reasons_and_buttons(alice, circle, login):
     assert "2 mutual connections · both interested in #Edtech" in html
     assert f'name="user_id" value="{first.pk}"' in html
     assert reverse("network_connect") in html
-    assert f"{reverse('network_introduce')}?a={first.pk}" in html
+    assert reverse("network_introduction_ask", kwargs={"user_id": first.pk}) in html
     assert reverse("network_suggestion_dismiss", kwargs={"user_id": first.pk}) in html
     # Friends are connections, not suggestions.
     assert circle["friends"][0].profile.display_name not in html
