@@ -162,6 +162,58 @@ def buckets(degree: dict[int, int], per_bucket: int = 30) -> dict[int, list[int]
     return found
 
 
+def proposed_degree(viewer_id: int, other_id: int) -> int | None:
+    """What selectors.degree could do instead (measured side by side; see the report):
+    three SQL probes that stop at the first hit, nothing materialised in Python."""
+    from django.db import connection
+
+    if viewer_id == other_id:
+        return None
+    low, high = sorted((viewer_id, other_id))
+    mine = (
+        "SELECT user_high_id FROM network_connection WHERE user_low_id = %s "
+        "UNION ALL SELECT user_low_id FROM network_connection WHERE user_high_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM network_connection WHERE user_low_id = %s AND user_high_id = %s",
+            [low, high],
+        )
+        if cursor.fetchone():
+            return 1
+        cursor.execute(
+            f"SELECT 1 FROM ({mine}) AS a WHERE a.user_high_id IN ({mine}) LIMIT 1",
+            [viewer_id, viewer_id, other_id, other_id],
+        )
+        if cursor.fetchone():
+            return 2
+        cursor.execute(
+            "SELECT COUNT(*) FROM network_connection WHERE user_low_id = %s OR user_high_id = %s",
+            [viewer_id, viewer_id],
+        )
+        mine_count = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT COUNT(*) FROM network_connection WHERE user_low_id = %s OR user_high_id = %s",
+            [other_id, other_id],
+        )
+        theirs_count = cursor.fetchone()[0]
+        small, large = (
+            (viewer_id, other_id) if mine_count <= theirs_count else (other_id, viewer_id)
+        )
+        if min(mine_count, theirs_count) > 2000:  # as selectors.THIRD_DEGREE_EXPANSION_CAP
+            return None
+        # An edge between the two neighbourhoods; the unary + makes the database walk
+        # the smaller neighbourhood's edges and stop at the first one that lands.
+        cursor.execute(
+            f"SELECT 1 FROM network_connection WHERE user_low_id IN ({mine}) "
+            f"AND +user_high_id IN ({mine}) "
+            f"UNION ALL SELECT 1 FROM network_connection WHERE user_high_id IN ({mine}) "
+            f"AND +user_low_id IN ({mine}) LIMIT 1",
+            [small, small, large, large, small, small, large, large],
+        )
+        return 3 if cursor.fetchone() else None
+
+
 def row(label: str, p50: float, p99: float, extra: str = "") -> None:
     say(f"  {label:<44} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms  {extra}")
 
@@ -256,12 +308,19 @@ def measure(args: argparse.Namespace) -> None:
         pairs = [(members[i % len(members)], rng.choice(all_ids)) for i in range(n)]
         p50, p99 = timed(lambda i, p=pairs: selectors.degree(*p[i]), n)
         row(f"degree badge, viewer ~{target}", p50, p99)
+        p50, p99 = timed(lambda i, p=pairs: proposed_degree(*p[i]), n)
+        row(f"degree badge (proposed), viewer ~{target}", p50, p99)
+        mismatches = sum(selectors.degree(*pair) != proposed_degree(*pair) for pair in pairs)
+        if mismatches:
+            say(f"  !! proposed degree differs on {mismatches} pairs")
         p50, p99 = timed(lambda i, p=pairs: selectors.relationship(*p[i]), n)
         row(f"relationship (+ mutual count), viewer ~{target}", p50, p99)
         # The other side of a profile view: a member looking at a hub's profile.
         flipped = [(b, a) for a, b in pairs]
         p50, p99 = timed(lambda i, p=flipped: selectors.degree(*p[i]), n)
         row(f"degree badge, random viewer -> ~{target}", p50, p99)
+        p50, p99 = timed(lambda i, p=flipped: proposed_degree(*p[i]), n)
+        row(f"degree badge (proposed), random viewer -> ~{target}", p50, p99)
 
     try:
         from guanxi.network.introduction_ideas import introduction_ideas

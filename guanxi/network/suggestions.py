@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,10 +105,58 @@ def mark_neighbours_stale(*user_ids: int) -> int:
 
 @dataclass(frozen=True)
 class SuggestionCard:
-    user: User  # with .profile loaded
+    user: User | CardMember  # .pk, .username, .profile (display_name, headline, photo)
     reasons: list[str]
     mutual_count: int
     score: float
+
+
+class CardPhoto:
+    """A stored photo name, with what templates and the API use of an ImageFieldFile."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+
+class CardProfile:
+    __slots__ = ("display_name", "headline", "photo")
+
+    def __init__(self, display_name: str, headline: str, photo: str):
+        self.display_name = display_name
+        self.headline = headline
+        self.photo = CardPhoto(photo)
+
+    initials = Profile.initials  # the same property, over display_name
+
+
+class CardMember:
+    """Just what a card shows of a member. Served lists build twenty of these per page
+    view; full model instances cost more than the query that fetched them."""
+
+    __slots__ = ("pk", "username", "is_demo", "profile")
+
+    def __init__(self, pk: int, username: str, is_demo: bool, profile: CardProfile):
+        self.pk = pk
+        self.username = username
+        self.is_demo = is_demo
+        self.profile = profile
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def handle(self) -> str:
+        return self.username
 
 
 def _served_sql() -> str:
@@ -147,21 +196,34 @@ def _served_sql() -> str:
     """  # noqa: S608 - table names from the models; values are parameters
 
 
-def _served(user_id: int, limit: int) -> list[tuple[User, int, float]]:
+def _served(user_id: int, limit: int) -> list[tuple[CardMember, int, float]]:
     with connection.cursor() as cursor:
         cursor.execute(_served_sql(), {"me": user_id, "yes": True, "limit": limit})
         rows = cursor.fetchall()
-    found = []
-    for uid, mutual_count, score, username, is_demo, display_name, headline, photo in rows:
-        user = User(id=uid, username=username, is_active=True, is_demo=bool(is_demo))
-        user.profile = Profile(
-            user_id=uid, display_name=display_name, headline=headline, photo=photo
+    return [
+        (
+            CardMember(uid, username, bool(is_demo), CardProfile(name, headline, photo or "")),
+            mutual_count,
+            score,
         )
-        found.append((user, mutual_count, score))
-    return found
+        for uid, mutual_count, score, username, is_demo, name, headline, photo in rows
+    ]
 
 
-def _cards(viewer_id: int, rows: list[tuple[User, int, float]]) -> list[SuggestionCard]:
+def _state(user_id: int) -> bool | None:
+    """Whether the member's stored list is stale; None if never computed."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('stale')} FROM {q(SuggestionState._meta.db_table)} "  # noqa: S608
+            f"WHERE {q('user_id')} = %s",
+            [user_id],
+        )
+        found = cursor.fetchone()
+    return None if found is None else bool(found[0])
+
+
+def _cards(viewer_id: int, rows: list[tuple]) -> list[SuggestionCard]:
     """Write the reasons out now, from what each profile shows to members today."""
     traits = load_traits([viewer_id, *(user.pk for user, _m, _s in rows)])
     mine = traits.get(viewer_id)
@@ -195,8 +257,8 @@ def _refresh_later(user_id: int) -> None:
 def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
     """The viewer's suggestions, best first, with their reasons (a handful of queries
     whatever the size of the community)."""
-    state = SuggestionState.objects.filter(user_id=viewer.pk).first()
-    if state is None:
+    stale = _state(viewer.pk)
+    if stale is None:
         # Never computed (a new member, or before the first recompute): rank live
         # now and store in the background.
         _refresh_later(viewer.pk)
@@ -204,7 +266,7 @@ def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
         users = User.objects.select_related("profile").in_bulk([r.user_id for r in ranked])
         rows = [(users[r.user_id], r.mutual_count, r.score) for r in ranked if r.user_id in users]
         return _cards(viewer.pk, rows)
-    if state.stale:
+    if stale:
         _refresh_later(viewer.pk)
     return _cards(viewer.pk, _served(viewer.pk, limit))
 
