@@ -196,3 +196,10 @@ def test_connections_visibility_level_on_profile(login, connect, alice, bob, car
     connect(alice, bob)
     assert "Secret plans" in login(bob).get("/@alice/").content.decode()
     assert "Secret plans" not in login(carol).get("/@alice/").content.decode()
+
+
+def test_own_profile_links_to_network_discovery(login, alice, bob):
+    own = login(alice).get("/@alice/").content.decode()
+    assert reverse("network_shared") in own and reverse("network_suggestions") in own
+    other = login(alice).get("/@bob/").content.decode()
+    assert reverse("network_shared") not in other
