@@ -1,13 +1,17 @@
 """Members who share an interest or skill: with one tag, or with the viewer's tags.
 
 Ranked by how much they share with the viewer (each shared tag weighs more the rarer
-it is) plus how close they are in the graph (1st, 2nd, 3rd degree), across the whole
-community. A member's tag counts only where the viewer may see that section (members,
-or connections for a 1st-degree connection); blocked members never appear, and
-members who left the directory appear only to their connections.
+it is) plus how close they are in the graph, across the whole community. A member's
+tag counts only where the viewer may see that section (members, or connections for a
+1st-degree connection); blocked members never appear, and members who left the
+directory appear only to their connections.
 
-The ranking runs in the database (one count and one page query), so a page costs
-the same few queries however many members carry the tag.
+The ranking runs in the database — one count and one page query, each a single pass
+over the tag's holders with index probes per holder — so a page costs the same few
+queries however many members carry the tag. Closeness enters the ranking as the
+viewer's 1st degree (a subquery) and 2nd degree (an id list worked out in Python when
+it is small enough to mean something: see SECOND_DEGREE_MAX); the 3rd degree is shown
+on the cards of the page, not ranked on.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
-    F,
     FloatField,
     OuterRef,
     Q,
@@ -40,9 +44,13 @@ from guanxi.network.suggestions_rank import rarity
 PER_PAGE = 20
 # Closeness in the ranking, in the same units as a shared tag's weight (about 0.1 for
 # a very common tag up to 0.9 for a tag two members share).
-DEGREE_BONUS = {1: 1.5, 2: 1.0, 3: 0.5}
-# Beyond this many connections, the 3rd degree is not worked out (as selectors.degree).
-THIRD_DEGREE_CAP = selectors.THIRD_DEGREE_EXPANSION_CAP
+FIRST_DEGREE_BONUS = 1.5
+SECOND_DEGREE_BONUS = 1.0
+# The 2nd degree is worked out (and ranked on) while it stays this small; a member
+# with more friends-of-friends than this has most of the community there, and reading
+# their connections' connections would cost more than the page.
+SECOND_DEGREE_READ_MAX = 60_000  # connection rows read to find it
+SECOND_DEGREE_MAX = 15_000  # members in it
 
 KINDS = {ProfileTag.Kind.SKILL: "vis_skills", ProfileTag.Kind.INTEREST: "vis_interests"}
 
@@ -61,26 +69,45 @@ def find_tag(text: str) -> Tag | None:
     return Tag.objects.filter(key=key).first() if key else None
 
 
-class _Graph:
-    """The viewer's neighbourhood as SQL conditions: subqueries, not id lists, so a
-    member with thousands of connections costs no more queries (nor parameters)."""
+def _edges_of(ids: list[int], budget: int | None = None) -> list[tuple[int, int]] | None:
+    """Every connection touching `ids`; None once more than `budget` rows were read."""
+    table = connection.ops.quote_name(Connection._meta.db_table)
+    rows: list[tuple[int, int]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT user_low_id, user_high_id FROM {table} "  # noqa: S608
+                f"WHERE user_low_id IN ({marks}) UNION ALL "
+                f"SELECT user_low_id, user_high_id FROM {table} WHERE user_high_id IN ({marks})",
+                [*chunk, *chunk],
+            )
+            rows.extend(cursor.fetchall())
+            if budget is not None and len(rows) > budget:
+                return None
+    return rows
+
+
+class _Neighbourhood:
+    """The viewer's 1st degree (as subqueries, whatever its size) and, when small
+    enough, 2nd degree (as ids)."""
 
     def __init__(self, viewer_id: int):
         self.viewer_id = viewer_id
+        self.first_ids = selectors.connection_ids(viewer_id)
         self.first = [
             Connection.objects.filter(user_high_id=viewer_id).values("user_low_id"),
             Connection.objects.filter(user_low_id=viewer_id).values("user_high_id"),
         ]
-        self.second: list[QuerySet] | None = None
-        if selectors.connection_count(viewer_id) <= THIRD_DEGREE_CAP:
-            self.second = [
-                query
-                for ids in self.first
-                for query in (
-                    Connection.objects.filter(user_low_id__in=ids).values("user_high_id"),
-                    Connection.objects.filter(user_high_id__in=ids).values("user_low_id"),
-                )
-            ]
+        self.second: set[int] | None = None
+        edges = _edges_of(sorted(self.first_ids), budget=SECOND_DEGREE_READ_MAX)
+        if edges is not None:
+            second = {node for edge in edges for node in edge}
+            second -= self.first_ids
+            second.discard(viewer_id)
+            if len(second) <= SECOND_DEGREE_MAX:
+                self.second = second
 
     def is_first(self, field: str) -> Q:
         condition = Q()
@@ -88,38 +115,53 @@ class _Graph:
             condition |= Q(**{f"{field}__in": ids})
         return condition
 
-    @staticmethod
-    def touches(sets: list[QuerySet], outer: str) -> Q:
-        """Some connection of the member at `outer` is in one of `sets`."""
-        condition = Q()
-        for ids in sets:
-            condition |= Exists(
-                Connection.objects.filter(user_low_id=OuterRef(outer), user_high_id__in=ids)
-            )
-            condition |= Exists(
-                Connection.objects.filter(user_high_id=OuterRef(outer), user_low_id__in=ids)
-            )
-        return condition
+    def degrees(self, member_ids: list[int]) -> dict[int, int | None]:
+        """1st, 2nd or 3rd degree of each member (one query for all of them)."""
+        found: dict[int, int | None] = {}
+        rest = []
+        for uid in member_ids:
+            if uid in self.first_ids:
+                found[uid] = 1
+            elif self.second is not None and uid in self.second:
+                found[uid] = 2
+            else:
+                rest.append(uid)
+        if not rest:
+            return found
+        theirs: dict[int, set[int]] = {uid: set() for uid in rest}
+        for low, high in _edges_of(rest) or ():
+            if low in theirs:
+                theirs[low].add(high)
+            if high in theirs:
+                theirs[high].add(low)
+        for uid in rest:
+            if theirs[uid] & self.first_ids:
+                found[uid] = 2
+            elif self.second is not None and theirs[uid] & self.second:
+                found[uid] = 3
+            else:
+                found[uid] = None
+        return found
 
 
-def _sees_section(kind: str, graph: _Graph, prefix: str = "") -> Q:
-    column = f"{prefix}{KINDS[kind]}"
+def _sees_section(kind: str, near: _Neighbourhood) -> Q:
+    """The viewer may see this section of the profile (on the outer Profile row)."""
+    column = KINDS[kind]
     return Q(**{f"{column}__lte": Visibility.MEMBERS}) | (
-        Q(**{column: Visibility.CONNECTIONS}) & graph.is_first(f"{prefix}user_id")
+        Q(**{column: Visibility.CONNECTIONS}) & near.is_first("user_id")
     )
 
 
-def _ranked(viewer: User, graph: _Graph, holds: Q, weights: dict[int, float]) -> QuerySet:
-    """Profiles matching `holds`, annotated with shared weight, degree and score."""
-    pk = OuterRef("user_id")
-    visible_tag = Q(kind=ProfileTag.Kind.SKILL) & _sees_section(
-        ProfileTag.Kind.SKILL, graph, "profile__"
-    ) | Q(kind=ProfileTag.Kind.INTEREST) & _sees_section(
-        ProfileTag.Kind.INTEREST, graph, "profile__"
-    )
-    if weights:
-        shared = Subquery(
-            ProfileTag.objects.filter(visible_tag, profile_id=pk, tag_id__in=list(weights))
+def _shared_weight(near: _Neighbourhood, weights: dict[int, float]):
+    """Sum of the weights of the viewer's tags this profile shows, per section."""
+    if not weights:
+        return Value(0.0)
+    total = None
+    for kind in KINDS:
+        summed = Subquery(
+            ProfileTag.objects.filter(
+                profile_id=OuterRef("user_id"), kind=kind, tag_id__in=list(weights)
+            )
             .order_by()
             .values("profile_id")
             .annotate(
@@ -134,36 +176,43 @@ def _ranked(viewer: User, graph: _Graph, holds: Q, weights: dict[int, float]) ->
             .values("total")[:1],
             output_field=FloatField(),
         )
-    else:
-        shared = Value(0.0)
-    whens = [
-        When(graph.is_first("user_id"), then=Value(1)),
-        When(graph.touches(graph.first, "user_id"), then=Value(2)),
-    ]
-    if graph.second is not None:
-        whens.append(When(graph.touches(graph.second, "user_id"), then=Value(3)))
-    closeness = Case(*whens, default=Value(0))
-    bonus = Case(
-        *(When(closeness_value=d, then=Value(b)) for d, b in DEGREE_BONUS.items()),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    blocked = Block.objects.filter(blocker_id=viewer.pk, blocked_id=pk)
-    blocker = Block.objects.filter(blocker_id=pk, blocked_id=viewer.pk)
+        part = Case(
+            When(_sees_section(kind, near), then=Coalesce(summed, Value(0.0))),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        total = part if total is None else total + part
+    return total
+
+
+def _ranked(viewer: User, near: _Neighbourhood, holds: Q, weights: dict[int, float]) -> QuerySet:
+    """Profiles matching `holds`, annotated with their score, best first."""
+    whens = [When(near.is_first("user_id"), then=Value(FIRST_DEGREE_BONUS))]
+    if near.second:
+        whens.append(When(user_id__in=sorted(near.second), then=Value(SECOND_DEGREE_BONUS)))
+    closeness = Case(*whens, default=Value(0.0), output_field=FloatField())
+    pk = OuterRef("user_id")
     return (
         Profile.objects.filter(holds, user__is_active=True)
-        .filter(Q(listed=True) | graph.is_first("user_id"))
+        .filter(Q(listed=True) | near.is_first("user_id"))
         .exclude(user_id=viewer.pk)
-        .exclude(Exists(blocked))
-        .exclude(Exists(blocker))
+        .exclude(Exists(Block.objects.filter(blocker_id=viewer.pk, blocked_id=pk)))
+        .exclude(Exists(Block.objects.filter(blocker_id=pk, blocked_id=viewer.pk)))
         .select_related("user")
-        .annotate(
-            shared_weight=Coalesce(shared, Value(0.0), output_field=FloatField()),
-            closeness_value=closeness,
-        )
-        .annotate(score=F("shared_weight") + bonus)
+        .annotate(score=_shared_weight(near, weights) + closeness)
         .order_by("-score", "name_key", "user_id")
     )
+
+
+def _holds(tag_ids: list[int], near: _Neighbourhood) -> Q:
+    """The profile shows one of `tag_ids` in a section the viewer may see."""
+    # IN (holders) rather than EXISTS per profile: the database starts from the tag's
+    # holders (an index range) instead of visiting every profile of the community.
+    condition = Q()
+    for kind in KINDS:
+        holders = ProfileTag.objects.filter(tag_id__in=tag_ids, kind=kind).values("profile_id")
+        condition |= Q(user_id__in=holders) & _sees_section(kind, near)
+    return condition
 
 
 def _weights(tag_ids: list[int]) -> dict[int, float]:
@@ -171,81 +220,67 @@ def _weights(tag_ids: list[int]) -> dict[int, float]:
     return {t: rarity(counts.get(("tag", t), 0)) for t in tag_ids}
 
 
-def _page(viewer: User, graph: _Graph, queryset: QuerySet, page: int, names_for) -> Page:
-    paginator = Paginator(queryset, PER_PAGE)
-    found = paginator.get_page(page)
-    profiles = list(found.object_list)
-    shared = names_for([p.user_id for p in profiles])
-    items = []
-    for profile in profiles:
-        user = profile.user
-        user.profile = profile
-        degree = profile.closeness_value or None
-        items.append(SharedMember(user, shared.get(profile.user_id, []), degree, profile.score))
-    found.object_list = items
-    return found
-
-
 def _visible_shared_names(
-    graph: _Graph, member_ids: list[int], tag_ids: list[int]
+    near: _Neighbourhood, profiles: list[Profile], tag_ids: list[int]
 ) -> dict[int, list[str]]:
-    """For each member, the names of `tag_ids` they carry in sections the viewer sees."""
-    if not member_ids or not tag_ids:
+    """For each member, the names of `tag_ids` they show in sections the viewer sees."""
+    if not profiles or not tag_ids:
         return {}
-    visible = Q(kind=ProfileTag.Kind.SKILL) & _sees_section(
-        ProfileTag.Kind.SKILL, graph, "profile__"
-    ) | Q(kind=ProfileTag.Kind.INTEREST) & _sees_section(
-        ProfileTag.Kind.INTEREST, graph, "profile__"
-    )
+    visible_kinds: dict[int, set[str]] = {}
+    for profile in profiles:
+        level = Visibility.CONNECTIONS if profile.user_id in near.first_ids else Visibility.MEMBERS
+        visible_kinds[profile.user_id] = {
+            kind for kind, column in KINDS.items() if getattr(profile, column) <= level
+        }
     names: dict[int, list[str]] = {}
-    for uid, name in (
-        ProfileTag.objects.filter(visible, profile_id__in=member_ids, tag_id__in=tag_ids)
+    for uid, kind, name in (
+        ProfileTag.objects.filter(profile_id__in=list(visible_kinds), tag_id__in=tag_ids)
         .order_by("profile_id", "tag__name")
-        .values_list("profile_id", "tag__name")
+        .values_list("profile_id", "kind", "tag__name")
     ):
-        if name not in names.setdefault(uid, []):
+        if kind in visible_kinds[uid] and name not in names.setdefault(uid, []):
             names[uid].append(name)
     return names
 
 
-def members_sharing_tag(viewer: User, tag: Tag, *, page: int | str = 1) -> Page:
+def _page(near: _Neighbourhood, queryset: QuerySet, page, tag_ids: list[int]) -> Page:
+    found = Paginator(queryset, PER_PAGE).get_page(page)
+    profiles = list(found.object_list)
+    shared = _visible_shared_names(near, profiles, tag_ids)
+    degrees = near.degrees([p.user_id for p in profiles])
+    items = []
+    for profile in profiles:
+        user = profile.user
+        user.profile = profile
+        items.append(
+            SharedMember(
+                user, shared.get(profile.user_id, []), degrees.get(profile.user_id), profile.score
+            )
+        )
+    found.object_list = items
+    return found
+
+
+def members_sharing_tag(viewer: User, tag: Tag, *, page: int | str | None = 1) -> Page:
     """Members who show `tag` (as a skill or an interest) to the viewer."""
-    graph = _Graph(viewer.pk)
+    near = _Neighbourhood(viewer.pk)
     mine = list(
         ProfileTag.objects.filter(profile_id=viewer.pk)
         .exclude(tag=tag)
         .values_list("tag_id", flat=True)
         .distinct()
     )
-    holds = Q()
-    for kind in KINDS:
-        holds |= Exists(
-            ProfileTag.objects.filter(profile_id=OuterRef("user_id"), tag=tag, kind=kind)
-        ) & _sees_section(kind, graph)
-    queryset = _ranked(viewer, graph, holds, _weights(mine))
-
-    def names_for(ids: list[int]) -> dict[int, list[str]]:
-        return _visible_shared_names(graph, ids, [tag.pk, *mine])
-
-    return _page(viewer, graph, queryset, page, names_for)
+    queryset = _ranked(viewer, near, _holds([tag.pk], near), _weights(mine))
+    return _page(near, queryset, page, [tag.pk, *mine])
 
 
-def members_sharing_my_tags(viewer: User, *, page: int | str = 1) -> Page:
+def members_sharing_my_tags(viewer: User, *, page: int | str | None = 1) -> Page:
     """Members who show any of the viewer's skills or interests to the viewer."""
-    graph = _Graph(viewer.pk)
+    near = _Neighbourhood(viewer.pk)
     mine = list(
         ProfileTag.objects.filter(profile_id=viewer.pk).values_list("tag_id", flat=True).distinct()
     )
     if not mine:
         return Paginator(Profile.objects.none(), PER_PAGE).get_page(1)
-    holds = Q()
-    for kind in KINDS:
-        holds |= Exists(
-            ProfileTag.objects.filter(profile_id=OuterRef("user_id"), tag_id__in=mine, kind=kind)
-        ) & _sees_section(kind, graph)
-    queryset = _ranked(viewer, graph, holds, _weights(mine))
-
-    def names_for(ids: list[int]) -> dict[int, list[str]]:
-        return _visible_shared_names(graph, ids, mine)
-
-    return _page(viewer, graph, queryset, page, names_for)
+    queryset = _ranked(viewer, near, _holds(mine, near), _weights(mine))
+    return _page(near, queryset, page, mine)

@@ -45,9 +45,9 @@ def test_tag_members_ranked_by_closeness_and_what_they_share(alice, town):
     edtech = shared_interests.find_tag("EDTECH")
     page = shared_interests.members_sharing_tag(alice, edtech)
     t = town
-    # 1st degree, 2nd degree, the stranger who also shares the rare #guqin, the 3rd
-    # degree, then a stranger sharing only #edtech.
-    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["third"].pk, t["plain"].pk]
+    # 1st degree, 2nd degree, the stranger who also shares the rare #guqin, then those
+    # sharing only #edtech by name (the 3rd degree is shown, not ranked on).
+    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["plain"].pk, t["third"].pk]
     degrees = {item.user.pk: item.degree for item in page.object_list}
     assert degrees == {
         t["near"].pk: 1,
@@ -66,7 +66,7 @@ def test_people_who_share_my_interests(alice, town):
     tag(other, "knitting")  # shares nothing: not listed
     page = shared_interests.members_sharing_my_tags(alice)
     t = town
-    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["third"].pk, t["plain"].pk]
+    assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["plain"].pk, t["third"].pk]
 
 
 def test_rare_tag_outweighs_a_common_one(alice):
@@ -140,12 +140,14 @@ def test_pagination(alice):
     assert shared_interests.members_sharing_my_tags(alice, page="x").number == 1
 
 
-def test_hub_viewer_skips_only_the_third_degree(alice, town, settings, monkeypatch):
-    monkeypatch.setattr(shared_interests, "THIRD_DEGREE_CAP", 0)
+def test_viewer_with_a_huge_second_degree(alice, town, monkeypatch):
+    # Beyond the budget the 2nd degree is not ranked on, but still shown on the page.
+    monkeypatch.setattr(shared_interests, "SECOND_DEGREE_READ_MAX", 0)
     page = shared_interests.members_sharing_tag(alice, shared_interests.find_tag("edtech"))
     degrees = {item.user.pk: item.degree for item in page.object_list}
     assert degrees[town["near"].pk] == 1 and degrees[town["second"].pk] == 2
     assert degrees[town["third"].pk] is None
+    assert _ids(page)[:2] == [town["near"].pk, town["rare"].pk]
 
 
 # --- Pages --------------------------------------------------------------------------
