@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from guanxi.demo.network import demo_network_exists, seed_demo_network
 from guanxi.demo.seeding import (
     DEFAULT_MEMBERS,
     DEFAULT_SEED,
@@ -69,4 +70,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Every demo member's password is {DEMO_PASSWORD!r}; "
                     "their emails end in @demo.guanxi.local."
+                )
+        # The network follows the members: built once, and again when members were added.
+        if report.created or not demo_network_exists():
+            network = seed_demo_network(seed=seed)
+            if verbosity >= 1:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo network: {network.edges:,} connections generated, "
+                        f"{network.invitations:,} pending invitations, "
+                        f"{network.introductions:,} introductions, "
+                        f"{network.suggestions:,} suggestions computed."
+                    )
                 )
