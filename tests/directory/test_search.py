@@ -357,3 +357,16 @@ def test_round_estimate():
         1300,
         54000,
     ]
+
+
+def test_many_connections_are_matched_with_a_subquery(viewer, monkeypatch):
+    """Beyond CONNECTION_IDS_INLINE_MAX connections the visibility check uses the
+    network's queryset instead of a list of ids; the answer is the same."""
+    from guanxi.directory import audience
+
+    friend = member("friend", company="Lotus Robotics", vis_work=CONNECTIONS)
+    member("stranger", company="Lotus Robotics", vis_work=CONNECTIONS)
+    connect(viewer, friend)
+    expected = handles(viewer, company="lotus")
+    monkeypatch.setattr(audience, "CONNECTION_IDS_INLINE_MAX", 0)
+    assert handles(viewer, company="lotus") == expected == ["friend"]
