@@ -163,51 +163,53 @@ def buckets(degree: dict[int, int], per_bucket: int = 30) -> dict[int, list[int]
 
 
 def proposed_degree(viewer_id: int, other_id: int) -> int | None:
-    """What selectors.degree could do instead (measured side by side; see the report):
-    three SQL probes that stop at the first hit, nothing materialised in Python."""
+    """What selectors.degree could do instead (measured side by side; see
+    docs/PERFORMANCE.md): SQL probes that stop at the first hit, driven from the side
+    with fewer connections, nothing materialised in Python."""
     from django.db import connection
 
     if viewer_id == other_id:
         return None
-    low, high = sorted((viewer_id, other_id))
+    table = "network_connection"
     mine = (
-        "SELECT user_high_id FROM network_connection WHERE user_low_id = %s "
-        "UNION ALL SELECT user_low_id FROM network_connection WHERE user_high_id = %s"
+        f"SELECT user_high_id AS id FROM {table} WHERE user_low_id = %s "
+        f"UNION ALL SELECT user_low_id FROM {table} WHERE user_high_id = %s"
     )
+    low, high = sorted((viewer_id, other_id))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM network_connection WHERE user_low_id = %s AND user_high_id = %s",
-            [low, high],
+            f"SELECT 1 FROM {table} WHERE user_low_id = %s AND user_high_id = %s", [low, high]
         )
         if cursor.fetchone():
             return 1
         cursor.execute(
-            f"SELECT 1 FROM ({mine}) AS a WHERE a.user_high_id IN ({mine}) LIMIT 1",
+            f"SELECT (SELECT COUNT(*) FROM {table} WHERE user_low_id = %s OR user_high_id = %s),"
+            f" (SELECT COUNT(*) FROM {table} WHERE user_low_id = %s OR user_high_id = %s)",
             [viewer_id, viewer_id, other_id, other_id],
+        )
+        viewer_count, other_count = cursor.fetchone()
+        if not viewer_count or not other_count:
+            return None
+        small, large = (
+            (viewer_id, other_id) if viewer_count <= other_count else (other_id, viewer_id)
+        )
+        # 2nd: one of the smaller side's connections is connected to the other member
+        # (a primary-key probe per connection, stopping at the first).
+        cursor.execute(
+            f"SELECT 1 FROM ({mine}) AS a WHERE EXISTS (SELECT 1 FROM {table} "
+            f"WHERE user_low_id = a.id AND user_high_id = %s) OR EXISTS (SELECT 1 FROM {table} "
+            f"WHERE user_low_id = %s AND user_high_id = a.id) LIMIT 1",
+            [small, small, large, large],
         )
         if cursor.fetchone():
             return 2
-        cursor.execute(
-            "SELECT COUNT(*) FROM network_connection WHERE user_low_id = %s OR user_high_id = %s",
-            [viewer_id, viewer_id],
-        )
-        mine_count = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT COUNT(*) FROM network_connection WHERE user_low_id = %s OR user_high_id = %s",
-            [other_id, other_id],
-        )
-        theirs_count = cursor.fetchone()[0]
-        small, large = (
-            (viewer_id, other_id) if mine_count <= theirs_count else (other_id, viewer_id)
-        )
-        if min(mine_count, theirs_count) > 2000:  # as selectors.THIRD_DEGREE_EXPANSION_CAP
+        if min(viewer_count, other_count) > 2000:  # as selectors.THIRD_DEGREE_EXPANSION_CAP
             return None
-        # An edge between the two neighbourhoods; the unary + makes the database walk
-        # the smaller neighbourhood's edges and stop at the first one that lands.
+        # 3rd: an edge between the two neighbourhoods; the unary + makes the database
+        # walk the smaller neighbourhood's edges, stopping at the first that lands.
         cursor.execute(
-            f"SELECT 1 FROM network_connection WHERE user_low_id IN ({mine}) "
-            f"AND +user_high_id IN ({mine}) "
-            f"UNION ALL SELECT 1 FROM network_connection WHERE user_high_id IN ({mine}) "
+            f"SELECT 1 FROM {table} WHERE user_low_id IN ({mine}) AND +user_high_id IN ({mine}) "
+            f"UNION ALL SELECT 1 FROM {table} WHERE user_high_id IN ({mine}) "
             f"AND +user_low_id IN ({mine}) LIMIT 1",
             [small, small, large, large, small, small, large, large],
         )
