@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
+from tests.caching import clear_cache
 from tests.factories import PASSWORD, make_member
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters and cached pages must not leak between tests."""
-    if settings.REDIS_URL:
-        client = cache._cache.get_client()  # noqa: SLF001 - test hygiene only
-        prefix = settings.CACHES["default"]["KEY_PREFIX"]
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-    else:
-        cache.clear()
+    clear_cache()
     yield
 
 
