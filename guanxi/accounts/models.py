@@ -238,7 +238,7 @@ class Experience(models.Model):
 class Education(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="educations")
     school = models.CharField(_("school"), max_length=150)
-    school_key = models.CharField(max_length=150, db_index=True, editable=False)
+    school_key = models.CharField(max_length=150, editable=False)
     degree = models.CharField(_("degree"), max_length=120, blank=True)
     field = models.CharField(_("field of study"), max_length=120, blank=True)
     start_year = models.PositiveSmallIntegerField(
@@ -264,6 +264,8 @@ class Education(models.Model):
                 violation_error_message=_("The end year cannot be before the start year."),
             )
         ]
+        # The directory's school filter reads this index alone (no table lookups).
+        indexes = [models.Index(fields=["school_key", "profile"], name="education_by_school")]
 
     def __str__(self) -> str:
         return self.school
