@@ -230,3 +230,10 @@ def test_inactive_member_cannot_be_dismissed(alice, client):
     gone.save()
     response = client.post(_api("network_suggestions_dismiss", user_id=gone.pk), **_bearer(alice))
     assert response.status_code == 404
+
+
+def test_home_shows_people_you_may_know(alice, circle, login):
+    suggestions.refresh_member(alice.pk)
+    home = login(alice).get("/").content.decode()
+    assert "People you may know" in home
+    assert circle["others"][0].profile.display_name in home
