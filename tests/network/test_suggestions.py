@@ -395,3 +395,19 @@ def test_concurrent_dismissals_record_one():
     results = _in_threads(lambda: suggestions.dismiss_suggestion(user=me, candidate_id=other.pk), 4)
     assert sorted(results) == [False, False, False, True]
     assert Dismissal.objects.count() == 1
+
+
+def test_recompute_command(alice, graph):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("recompute_suggestions", "--processes", "1", stdout=out)
+    assert "Suggestions recomputed for 38 members (0 skipped)" in out.getvalue()
+    assert Suggestion.objects.filter(user=alice, candidate=graph["two"]).exists()
+    out = StringIO()
+    call_command("recompute_suggestions", "--processes", "1", stdout=out)
+    assert "for 38 members" in out.getvalue()  # a finished run: the next one starts over
+    with pytest.raises(CommandError):
+        call_command("recompute_suggestions", "--processes", "0")
