@@ -162,60 +162,6 @@ def buckets(degree: dict[int, int], per_bucket: int = 30) -> dict[int, list[int]
     return found
 
 
-def proposed_degree(viewer_id: int, other_id: int) -> int | None:
-    """What selectors.degree could do instead (measured side by side; see
-    docs/PERFORMANCE.md): SQL probes that stop at the first hit, driven from the side
-    with fewer connections, nothing materialised in Python."""
-    from django.db import connection
-
-    if viewer_id == other_id:
-        return None
-    table = "network_connection"
-    mine = (
-        f"SELECT user_high_id AS id FROM {table} WHERE user_low_id = %s "
-        f"UNION ALL SELECT user_low_id FROM {table} WHERE user_high_id = %s"
-    )
-    low, high = sorted((viewer_id, other_id))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE user_low_id = %s AND user_high_id = %s", [low, high]
-        )
-        if cursor.fetchone():
-            return 1
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {table} WHERE user_low_id = %s OR user_high_id = %s),"
-            f" (SELECT COUNT(*) FROM {table} WHERE user_low_id = %s OR user_high_id = %s)",
-            [viewer_id, viewer_id, other_id, other_id],
-        )
-        viewer_count, other_count = cursor.fetchone()
-        if not viewer_count or not other_count:
-            return None
-        small, large = (
-            (viewer_id, other_id) if viewer_count <= other_count else (other_id, viewer_id)
-        )
-        # 2nd: one of the smaller side's connections is connected to the other member
-        # (a primary-key probe per connection, stopping at the first).
-        cursor.execute(
-            f"SELECT 1 FROM ({mine}) AS a WHERE EXISTS (SELECT 1 FROM {table} "
-            f"WHERE user_low_id = a.id AND user_high_id = %s) OR EXISTS (SELECT 1 FROM {table} "
-            f"WHERE user_low_id = %s AND user_high_id = a.id) LIMIT 1",
-            [small, small, large, large],
-        )
-        if cursor.fetchone():
-            return 2
-        if min(viewer_count, other_count) > 2000:  # as selectors.THIRD_DEGREE_EXPANSION_CAP
-            return None
-        # 3rd: an edge between the two neighbourhoods; the unary + makes the database
-        # walk the smaller neighbourhood's edges, stopping at the first that lands.
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE user_low_id IN ({mine}) AND +user_high_id IN ({mine}) "
-            f"UNION ALL SELECT 1 FROM {table} WHERE user_high_id IN ({mine}) "
-            f"AND +user_low_id IN ({mine}) LIMIT 1",
-            [small, small, large, large, small, small, large, large],
-        )
-        return 3 if cursor.fetchone() else None
-
-
 def row(label: str, p50: float, p99: float, extra: str = "") -> None:
     say(f"  {label:<44} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms  {extra}")
 
@@ -310,19 +256,12 @@ def measure(args: argparse.Namespace) -> None:
         pairs = [(members[i % len(members)], rng.choice(all_ids)) for i in range(n)]
         p50, p99 = timed(lambda i, p=pairs: selectors.degree(*p[i]), n)
         row(f"degree badge, viewer ~{target}", p50, p99)
-        p50, p99 = timed(lambda i, p=pairs: proposed_degree(*p[i]), n)
-        row(f"degree badge (proposed), viewer ~{target}", p50, p99)
-        mismatches = sum(selectors.degree(*pair) != proposed_degree(*pair) for pair in pairs)
-        if mismatches:
-            say(f"  !! proposed degree differs on {mismatches} pairs")
         p50, p99 = timed(lambda i, p=pairs: selectors.relationship(*p[i]), n)
         row(f"relationship (+ mutual count), viewer ~{target}", p50, p99)
         # The other side of a profile view: a member looking at a hub's profile.
         flipped = [(b, a) for a, b in pairs]
         p50, p99 = timed(lambda i, p=flipped: selectors.degree(*p[i]), n)
         row(f"degree badge, random viewer -> ~{target}", p50, p99)
-        p50, p99 = timed(lambda i, p=flipped: proposed_degree(*p[i]), n)
-        row(f"degree badge (proposed), random viewer -> ~{target}", p50, p99)
 
     try:
         from guanxi.network.introduction_ideas import introduction_ideas

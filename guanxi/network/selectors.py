@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -136,39 +137,89 @@ def pending_request_between(a_id: int, b_id: int) -> ConnectionRequest | None:
     return ConnectionRequest.objects.filter(pair_low_id=low, pair_high_id=high).first()
 
 
-# Beyond this many first-degree connections we stop expanding the 3rd degree: the
-# answer for a hub is "3rd+" rather than a walk over millions of paths.
+# Beyond this many connections on the smaller side we stop looking for a 3rd degree:
+# the answer for two hubs is "3rd+" rather than a walk over millions of paths.
 THIRD_DEGREE_EXPANSION_CAP = 2000
+
+_T = Connection._meta.db_table
+# The connections of a member as one column (two index range scans).
+_NEIGHBOURS = (
+    f'SELECT user_high_id AS id FROM "{_T}" WHERE user_low_id = %s '  # noqa: S608 - model table
+    f'UNION ALL SELECT user_low_id FROM "{_T}" WHERE user_high_id = %s'
+)
+
+
+def _count(cursor, user_id: int) -> int:
+    cursor.execute(
+        f'SELECT (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'  # noqa: S608
+        f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s)',
+        [user_id, user_id],
+    )
+    return cursor.fetchone()[0]
+
+
+def _is_second_degree(cursor, small: int, large: int) -> bool:
+    """Some connection of `small` is connected to `large`: one primary-key probe per
+    connection of the smaller side, stopping at the first hit."""
+    cursor.execute(
+        f"SELECT 1 FROM ({_NEIGHBOURS}) AS a WHERE EXISTS "  # noqa: S608
+        f'(SELECT 1 FROM "{_T}" WHERE user_low_id = a.id AND user_high_id = %s) '
+        f'OR EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = a.id) LIMIT 1',
+        [small, small, large, large],
+    )
+    return cursor.fetchone() is not None
+
+
+def _is_third_degree(cursor, small: int, large: int) -> bool:
+    """An edge between the two neighbourhoods. The unary + keeps the database from using
+    the index on the second column, so it walks the smaller neighbourhood's edges and
+    stops at the first that lands in the other's."""
+    cursor.execute(
+        f'SELECT 1 FROM "{_T}" WHERE user_low_id IN ({_NEIGHBOURS}) '  # noqa: S608
+        f"AND +user_high_id IN ({_NEIGHBOURS}) "
+        f'UNION ALL SELECT 1 FROM "{_T}" WHERE user_high_id IN ({_NEIGHBOURS}) '
+        f"AND +user_low_id IN ({_NEIGHBOURS}) LIMIT 1",
+        [small, small, large, large, small, small, large, large],
+    )
+    return cursor.fetchone() is not None
 
 
 def degree(viewer_id: int, other_id: int) -> int | None:
-    """1, 2 or 3 for the distance in the graph; None when further (or the same member)."""
+    """1, 2 or 3 for the distance in the graph; None when further (or the same member).
+
+    SQL probes that stop at the first hit, driven from the side with fewer connections:
+    the cost grows with the smaller degree, not with the number of paths.
+    """
     if viewer_id == other_id:
         return None
-    return _degree(viewer_id, other_id, connection_ids(viewer_id), connection_ids(other_id))
+    low, high = pair(viewer_id, other_id)
+    if Connection.objects.filter(user_low_id=low, user_high_id=high).exists():
+        return 1
+    with connection.cursor() as cursor:
+        viewer_count, other_count = _count(cursor, viewer_id), _count(cursor, other_id)
+        if not viewer_count or not other_count:
+            return None
+        small, large = (
+            (viewer_id, other_id) if viewer_count <= other_count else (other_id, viewer_id)
+        )
+        if _is_second_degree(cursor, small, large):
+            return 2
+        if min(viewer_count, other_count) > THIRD_DEGREE_EXPANSION_CAP:
+            return None
+        return 3 if _is_third_degree(cursor, small, large) else None
 
 
 def _degree(viewer_id: int, other_id: int, mine: set[int], theirs: set[int]) -> int | None:
+    """The degree when both connection sets are already in hand (the profile panel)."""
     if other_id in mine:
         return 1
     if mine & theirs:
         return 2
-    if not mine or not theirs:
+    if not mine or not theirs or min(len(mine), len(theirs)) > THIRD_DEGREE_EXPANSION_CAP:
         return None
-    # 3rd degree: some connection of mine is connected to some connection of theirs.
-    small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
-    if len(small) > THIRD_DEGREE_EXPANSION_CAP:
-        return None
-    small_list = list(small)
-    for start in range(0, len(small_list), 500):
-        chunk = small_list[start : start + 500]
-        rows = Connection.objects.filter(
-            Q(user_low_id__in=chunk) | Q(user_high_id__in=chunk)
-        ).values_list("user_low_id", "user_high_id")
-        for low, high in rows:
-            if low in large or high in large:
-                return 3
-    return None
+    small, large = (viewer_id, other_id) if len(mine) <= len(theirs) else (other_id, viewer_id)
+    with connection.cursor() as cursor:
+        return 3 if _is_third_degree(cursor, small, large) else None
 
 
 @dataclass(frozen=True)

@@ -250,3 +250,41 @@ def test_concurrent_crossing_requests_connect_once():
     )
     # Whatever the interleaving: at most one open request, never two, and no duplicates.
     assert Connection.objects.count() + ConnectionRequest.objects.count() == 1
+
+
+def test_degree_matches_a_breadth_first_search_on_a_random_graph():
+    import random
+    from collections import deque
+
+    members = [make_member(f"node{i}") for i in range(30)]
+    rng = random.Random(7)
+    edges = set()
+    while len(edges) < 40:
+        a, b = rng.sample(range(30), 2)
+        edges.add((min(a, b), max(a, b)))
+    for a, b in edges:
+        low, high = sorted((members[a].pk, members[b].pk))
+        Connection.objects.create(user_low_id=low, user_high_id=high)
+    adjacency = {i: set() for i in range(30)}
+    for a, b in edges:
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+
+    def bfs(start):
+        dist, queue = {start: 0}, deque([start])
+        while queue:
+            node = queue.popleft()
+            for nxt in adjacency[node]:
+                if nxt not in dist:
+                    dist[nxt] = dist[node] + 1
+                    queue.append(nxt)
+        return dist
+
+    for i in range(30):
+        dist = bfs(i)
+        for j in range(30):
+            expected = dist.get(j) if i != j and dist.get(j, 9) <= 3 else None
+            assert selectors.degree(members[i].pk, members[j].pk) == expected, (i, j)
+            assert selectors.relationship(members[i].pk, members[j].pk).degree == (
+                expected if i != j else None
+            ), (i, j)
