@@ -102,9 +102,9 @@ class Command(BaseCommand):
             % {"nodes": result.nodes, "hidden": result.hidden}
         )
         width = max(len(score.name) for score in result.scores)
-        header = (
-            f"{_('ranking'):<{width}}  {f'recall@{k}':>10}  {f'precision@{k}':>12}  {_('found'):>7}"
-        )
+        # Labels outside the f-string, so xgettext extracts them.
+        ranking, found = _("ranking"), _("found")
+        header = f"{ranking:<{width}}  {f'recall@{k}':>10}  {f'precision@{k}':>12}  {found:>7}"
         self.stdout.write(header)
         for score in result.scores:
             self.stdout.write(
