@@ -191,3 +191,10 @@ def test_query_count_is_flat(viewer, login, django_assert_max_num_queries, setti
             assert len(card_handles(client.get(URL, params))) == 24
     with django_assert_max_num_queries(16):
         member_client.get(URL, params)
+
+
+def test_tag_filter_links_to_the_ranked_shared_tag_page(viewer, login, client):
+    member("alice", name="Alice Chen", skills=("Python",), **ALL_PUBLIC)
+    html = login(viewer).get(URL, {"skill": "Python"}).content.decode()
+    assert "/network/tags/Python/" in html
+    assert "/network/tags/" not in client.get(URL, {"skill": "Python"}).content.decode()
