@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from guanxi.network import introductions as intro
@@ -15,6 +14,7 @@ from guanxi.network.errors import Invalid
 from guanxi.network.models import Connection, Follow, Introduction
 from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items
+from tests.concurrency import run_together
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.django_db]
@@ -405,28 +405,6 @@ def test_notification_texts_and_links(trio):
 # --- races (run on SQLite and PostgreSQL) ----------------------------------------------------
 
 
-def _in_threads(targets):
-    barrier = threading.Barrier(len(targets))
-    results: list = []
-
-    def run(target):
-        close_old_connections()
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_both_accepting_at_once_connects_once_and_notifies_once():
     alice, bob, carol = make_member("alice"), make_member("bob"), make_member("carol")
@@ -436,7 +414,7 @@ def test_both_accepting_at_once_connects_once_and_notifies_once():
     def accept(user):
         return lambda: intro.introduction_accept(user=user, introduction_id=made.pk)
 
-    results = _in_threads([accept(bob), accept(carol), accept(bob), accept(carol)])
+    results = run_together([accept(bob), accept(carol), accept(bob), accept(carol)])
     assert all(isinstance(r, Introduction) for r in results), results
     assert Connection.objects.filter(introduced_by=alice).count() == 1
     assert Notification.objects.filter(kind="introduction_completed").count() == 3
@@ -455,7 +433,7 @@ def test_two_introducers_of_the_same_pair_at_once_make_one_introduction():
     def make(introducer):
         return lambda: introduce(introducer, bob, carol)
 
-    results = _in_threads([make(alice), make(dave), make(alice), make(dave)])
+    results = run_together([make(alice), make(dave), make(alice), make(dave)])
     assert sum(isinstance(r, Introduction) for r in results) == 1, results
     assert all(isinstance(r, (Introduction, intro.AlreadyIntroduced)) for r in results), results
     assert Introduction.objects.count() == 1

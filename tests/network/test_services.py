@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 
 from guanxi.network import selectors, services
 from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 from guanxi.notifications.models import Notification
+from tests.concurrency import run_together
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -198,34 +199,12 @@ def test_degrees_and_mutuals(alice, bob, carol, dave, eve):
     assert rel.mutual_count == 1 and [u.pk for u in rel.mutual_sample] == [bob.pk]
 
 
-def _in_threads(target, n):
-    barrier = threading.Barrier(n)
-    results: list = []
-
-    def run():
-        close_old_connections()
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_accepts_yield_one_connection():
     alice, bob = make_member("alice"), make_member("bob")
     request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
-    results = _in_threads(
-        lambda: services.connection_request_accept(user=bob, request_id=request.pk), 4
+    results = run_together(
+        [lambda: services.connection_request_accept(user=bob, request_id=request.pk)] * 4
     )
     assert Connection.objects.count() == 1
     assert sum(isinstance(r, Connection) for r in results) == 1
@@ -244,7 +223,7 @@ def test_concurrent_crossing_requests_connect_once():
             sender, recipient = next(senders)
         return services.connection_request_send(sender=sender, recipient_id=recipient.pk)
 
-    results = _in_threads(send, 4)
+    results = run_together([send] * 4)
     assert not [r for r in results if not isinstance(r, (Conflict, services.RequestOutcome))], (
         results
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from guanxi.accounts.models import OpenTo, ProfileTag
 from guanxi.core.visibility import Visibility
@@ -20,6 +17,7 @@ from guanxi.network.models import (
 )
 from guanxi.network.suggestions_rank import Params
 from guanxi.network.suggestions_recompute import recompute_all
+from tests.concurrency import run_together
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, school, tag
 
@@ -352,35 +350,13 @@ def test_recompute_in_two_processes_matches_one(alice, graph, transactional_db):
     assert one == two and one
 
 
-def _in_threads(target, n):
-    barrier = threading.Barrier(n)
-    results: list = []
-
-    def run():
-        close_old_connections()
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_of_one_member_leave_one_list():
     me, a, b, c = (make_member(h) for h in ("meme", "aaa", "bbb", "ccc"))
     link(me, a)
     link(a, b)
     link(a, c)
-    results = _in_threads(lambda: suggestions.refresh_member(me.pk), 4)
+    results = run_together([lambda: suggestions.refresh_member(me.pk)] * 4)
     assert results == [2, 2, 2, 2]
     assert sorted(Suggestion.objects.filter(user=me).values_list("candidate_id", flat=True)) == [
         b.pk,
@@ -392,7 +368,9 @@ def test_concurrent_refreshes_of_one_member_leave_one_list():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_dismissals_record_one():
     me, other = make_member("meme"), make_member("other")
-    results = _in_threads(lambda: suggestions.dismiss_suggestion(user=me, candidate_id=other.pk), 4)
+    results = run_together(
+        [lambda: suggestions.dismiss_suggestion(user=me, candidate_id=other.pk)] * 4
+    )
     assert sorted(results) == [False, False, False, True]
     assert Dismissal.objects.count() == 1
 
