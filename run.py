@@ -97,6 +97,22 @@ def ensure_cjk_font() -> None:
     say("note: no Chinese font found; Chinese text in screenshots will show as boxes")
 
 
+def ensure_gettext() -> None:
+    """The translation tests extract strings with xgettext and compile with msgfmt."""
+    if shutil.which("xgettext") and shutil.which("msgfmt"):
+        return
+    if can_apt():
+        say("installing GNU gettext for the translation checks (apt-get)")
+        apt_install("gettext")
+        if shutil.which("xgettext") and shutil.which("msgfmt"):
+            return
+    sys.exit(
+        "The translation checks need GNU gettext (xgettext, msgfmt) and it is not installed.\n"
+        "  Debian/Ubuntu: sudo apt-get install gettext   Fedora: sudo dnf install gettext\n"
+        "  macOS: brew install gettext"
+    )
+
+
 def ensure_chromium() -> str:
     found = find_chromium()
     if found:
@@ -126,6 +142,7 @@ def test(args: list[str]) -> None:
     env = dict(os.environ)
     env["GUANXI_CHROMIUM"] = ensure_chromium()
     ensure_cjk_font()
+    ensure_gettext()
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     env.setdefault("GUANXI_TEST_DB_DIR", tempfile.mkdtemp(prefix="guanxi-test-"))
     target = env.get("DATABASE_URL", "sqlite").split(":", 1)[0]
