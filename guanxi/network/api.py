@@ -15,7 +15,7 @@ from guanxi.api.errors import ApiError
 from guanxi.api.schemas import MemberCard, Page, page_meta
 from guanxi.network import selectors, services
 from guanxi.network.errors import NetworkError, NotFound
-from guanxi.network.models import Block, ConnectionRequest, Follow, PrivacySettings
+from guanxi.network.models import Block, ConnectionRequest, PrivacySettings
 from guanxi.network.services import REQUEST_NOTE_MAX
 
 router = Router(tags=["network"], auth=member_auth)
@@ -134,23 +134,13 @@ def _invitation_out(invitation: ConnectionRequest, *, received: bool) -> Invitat
 
 @router.get("/invitations", response=list[InvitationOut], summary="Invitations waiting for me")
 def invitations_received(request):
-    rows = (
-        ConnectionRequest.objects.filter(
-            recipient=request.user, status=ConnectionRequest.Status.PENDING, sender__is_active=True
-        )
-        .select_related("sender__profile")
-        .order_by("-created_at")[:200]
-    )
+    rows = selectors.invitations_received(request.user.pk)[:200]
     return [_invitation_out(row, received=True) for row in rows]
 
 
 @router.get("/invitations/sent", response=list[InvitationOut], summary="Invitations I sent")
 def invitations_sent(request):
-    rows = (
-        ConnectionRequest.objects.filter(sender=request.user, recipient__is_active=True)
-        .select_related("recipient__profile")
-        .order_by("-created_at")[:200]
-    )
+    rows = selectors.invitations_sent(request.user.pk)[:200]
     return [_invitation_out(row, received=False) for row in rows]
 
 
@@ -197,32 +187,14 @@ def connection_remove(request, handle: str):
 
 @router.get("/followers", response=MemberList)
 def followers(request, page: int = 1):
-    hidden = selectors.blocked_either_way_ids(request.user.pk)
-    ids = (
-        Follow.objects.filter(followee=request.user)
-        .exclude(follower_id__in=hidden)
-        .values("follower_id")
-    )
-    return _member_list(request, _users(ids), page)
+    users = selectors.follows_queryset(request.user.pk, followers=True)
+    return _member_list(request, users, page)
 
 
 @router.get("/following", response=MemberList)
 def following(request, page: int = 1):
-    hidden = selectors.blocked_either_way_ids(request.user.pk)
-    ids = (
-        Follow.objects.filter(follower=request.user)
-        .exclude(followee_id__in=hidden)
-        .values("followee_id")
-    )
-    return _member_list(request, _users(ids), page)
-
-
-def _users(ids):
-    return (
-        User.objects.filter(pk__in=ids, is_active=True)
-        .select_related("profile")
-        .order_by("profile__name_key", "pk")
-    )
+    users = selectors.follows_queryset(request.user.pk, followers=False)
+    return _member_list(request, users, page)
 
 
 @router.put("/following/{handle}", response={204: None}, summary="Follow a member")

@@ -272,3 +272,37 @@ def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relations
         mutual_count=len(mutual),
         mutual_sample=sample_users,
     )
+
+
+def invitations_received(user_id: int) -> QuerySet[ConnectionRequest]:
+    """Open invitations waiting for the member (ignored ones are out of sight), newest first."""
+    return (
+        ConnectionRequest.objects.filter(
+            recipient_id=user_id, status=ConnectionRequest.Status.PENDING, sender__is_active=True
+        )
+        .select_related("sender__profile")
+        .order_by("-created_at")
+    )
+
+
+def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
+    """The member's open invitations (ignored ones still look pending to the sender)."""
+    return (
+        ConnectionRequest.objects.filter(sender_id=user_id, recipient__is_active=True)
+        .select_related("recipient__profile")
+        .order_by("-created_at")
+    )
+
+
+def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:
+    """Who follows the member (or whom they follow), by name, blocked either way left out."""
+    if followers:
+        ids = Follow.objects.filter(followee_id=user_id).values("follower_id")
+    else:
+        ids = Follow.objects.filter(follower_id=user_id).values("followee_id")
+    return (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .exclude(pk__in=blocked_either_way_ids(user_id))
+        .select_related("profile")
+        .order_by("profile__name_key", "pk")
+    )

@@ -17,7 +17,7 @@ from guanxi.core.pagination import page_of
 from guanxi.network import selectors, services
 from guanxi.network.errors import NetworkError
 from guanxi.network.forms import ConnectForm, ConnectionSearchForm, PrivacyForm
-from guanxi.network.models import Block, ConnectionRequest, Follow
+from guanxi.network.models import Block
 from guanxi.network.templatetags.network_tags import relationship_context
 
 PER_PAGE = 24
@@ -192,13 +192,7 @@ def _connections_page(request: HttpRequest, owner: User) -> HttpResponse:
 
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    received = (
-        ConnectionRequest.objects.filter(
-            recipient=request.user, status=ConnectionRequest.Status.PENDING, sender__is_active=True
-        )
-        .select_related("sender__profile")
-        .order_by("-created_at")
-    )
+    received = selectors.invitations_received(request.user.pk)
     return render(
         request,
         "network/invitations.html",
@@ -208,11 +202,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def invitations_sent(request: HttpRequest) -> HttpResponse:
-    sent = (
-        ConnectionRequest.objects.filter(sender=request.user, recipient__is_active=True)
-        .select_related("recipient__profile")
-        .order_by("-created_at")
-    )
+    sent = selectors.invitations_sent(request.user.pk)
     return render(
         request,
         "network/invitations.html",
@@ -221,16 +211,7 @@ def invitations_sent(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_page(request: HttpRequest, *, followers: bool) -> HttpResponse:
-    hidden = selectors.blocked_either_way_ids(request.user.pk)
-    if followers:
-        rows = Follow.objects.filter(followee=request.user).exclude(follower_id__in=hidden)
-        users = User.objects.filter(pk__in=rows.values("follower_id"))
-    else:
-        rows = Follow.objects.filter(follower=request.user).exclude(followee_id__in=hidden)
-        users = User.objects.filter(pk__in=rows.values("followee_id"))
-    users = (
-        users.filter(is_active=True).select_related("profile").order_by("profile__name_key", "pk")
-    )
+    users = selectors.follows_queryset(request.user.pk, followers=followers)
     return render(
         request,
         "network/follows.html",

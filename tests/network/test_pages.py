@@ -203,3 +203,15 @@ def test_own_profile_links_to_network_discovery(login, alice, bob):
     assert reverse("network_shared") in own and reverse("network_suggestions") in own
     other = login(alice).get("/@bob/").content.decode()
     assert reverse("network_shared") not in other
+
+
+def test_invitation_and_follow_pages_query_counts(login, alice, django_assert_max_num_queries):
+    for i in range(25):
+        other = make_member(f"asker{i}")
+        services.connection_request_send(sender=other, recipient_id=alice.pk, note="hi")
+        services.follow(follower=other, followee_id=alice.pk)
+    client = login(alice)
+    for name in ("network_invitations", "network_followers"):
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse(name))
+        assert page.status_code == 200 and "Asker24" in page.content.decode(), name
