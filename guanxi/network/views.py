@@ -39,31 +39,35 @@ def _member_id(request: HttpRequest) -> int:
         raise Http404 from None
 
 
-def _relationship_response(request: HttpRequest, other_id: int) -> HttpResponse:
-    """htmx swaps the relationship panel in place; a plain form post goes back."""
-    if request.htmx:
-        other = User.objects.select_related("profile").filter(pk=other_id).first()
-        if other is None:
-            raise Http404
-        context = relationship_context({"request": request, "user": request.user}, other)
-        return render(request, "network/_relationship.html", context)
-    return _back(request)
+def _relationship_response(
+    request: HttpRequest, other_id: int, *, notice: str = "", error: str = ""
+) -> HttpResponse:
+    """htmx swaps the relationship panel in place, with the outcome written inside it;
+    a plain form post goes back, with the outcome as a flash message."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif notice:
+            messages.success(request, notice)
+        return _back(request)
+    other = User.objects.select_related("profile").filter(pk=other_id).first()
+    if other is None:
+        raise Http404
+    context = relationship_context({"request": request, "user": request.user}, other)
+    context.update(notice=notice, error=error)
+    return render(request, "network/_relationship.html", context)
 
 
 def _act(request: HttpRequest, action, success: str) -> HttpResponse:
+    """Run `action(other_id)`; it may return a message that replaces `success`."""
     other_id = _member_id(request)
     try:
-        action(other_id)
+        outcome = action(other_id)
     except NetworkError as error:
-        messages.error(request, error.message)
-        if request.htmx:
-            response = _relationship_response(request, other_id)
-            response.status_code = error.status
-            return response
-        return _back(request)
-    if success:
-        messages.success(request, success)
-    return _relationship_response(request, other_id)
+        return _relationship_response(request, other_id, error=error.message)
+    return _relationship_response(
+        request, other_id, notice=outcome if isinstance(outcome, str) else success
+    )
 
 
 @login_required
@@ -75,12 +79,11 @@ def connect(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return _back(request)
 
-    def send(other_id: int) -> None:
+    def send(other_id: int) -> str | None:
         outcome = services.connection_request_send(
             sender=request.user, recipient_id=other_id, note=form.cleaned_data["note"]
         )
-        if outcome.connection is not None:
-            messages.success(request, _("You are now connected."))
+        return _("You are now connected.") if outcome.connection is not None else None
 
     return _act(request, send, _("Invitation sent."))
 

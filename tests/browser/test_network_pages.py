@@ -57,6 +57,8 @@ def test_member_uses_the_network(page, screenshot, log_in, alice, network):
     screenshot(page, "network-profile-connect")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Pending", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Invitation sent.")).to_be_visible()
+    screenshot(page, "network-profile-pending")
     assert selectors.pending_request_between(alice.pk, network["jchen"].pk) is not None
 
     page.goto("/network/privacy/")

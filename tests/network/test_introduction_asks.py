@@ -77,3 +77,15 @@ def test_ask_page(triangle, login):
     assert bad.status_code == 200 and "field-invalid" in bad.content.decode()
     assert client.get(reverse("network_introduction_ask", args=[999999])).status_code == 404
     assert login(carol).get(reverse("network_introduction_ask", args=[carol.pk])).status_code == 404
+
+
+def test_ask_page_for_a_connection_goes_back_to_their_profile(triangle, login):
+    alice, bob, _carol = triangle
+    response = login(alice).get(reverse("network_introduction_ask", args=[bob.pk]))
+    assert response.status_code == 302 and response["Location"] == "/@bob/"
+
+
+def test_ask_page_hides_a_block(triangle, login):
+    alice, _bob, carol = triangle
+    services.block(blocker=carol, blocked_id=alice.pk)
+    assert login(alice).get(reverse("network_introduction_ask", args=[carol.pk])).status_code == 404

@@ -215,3 +215,18 @@ def test_invitation_and_follow_pages_query_counts(login, alice, django_assert_ma
         with django_assert_max_num_queries(10):
             page = client.get(reverse(name))
         assert page.status_code == 200 and "Asker24" in page.content.decode(), name
+
+
+def test_htmx_refusal_is_written_in_the_panel(login, alice, bob):
+    services.privacy_update(user=bob, requests_from="nobody", connections_visible_to="members")
+    client = login(alice)
+    response = client.post(
+        reverse("network_connect"), {"user_id": bob.pk}, headers={"HX-Request": "true"}
+    )
+    # htmx swaps only 2xx answers: the refusal travels inside the panel it replaces.
+    body = response.content.decode()
+    assert response.status_code == 200 and f'id="relationship-{bob.pk}"' in body
+    assert "not accepting connection requests from you" in body and 'role="alert"' in body
+    assert not ConnectionRequest.objects.exists()
+    # Said once, in place: no flash message left over for the next page.
+    assert "not accepting connection requests" not in client.get("/").content.decode()
