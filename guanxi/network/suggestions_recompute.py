@@ -115,6 +115,13 @@ class MemoryGraph:
         return found
 
 
+    def edges_among(self, user_ids: set[int]) -> Iterable[tuple[int, int]]:
+        adjacency = self.adjacency
+        for a in user_ids:
+            for b in adjacency.get(a, ()):
+                if a < b and b in user_ids:
+                    yield a, b
+
 class MemoryTraits:
     """Every member's traits, circle sizes and circle indexes, loaded once."""
 
