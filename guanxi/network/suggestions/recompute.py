@@ -34,7 +34,7 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
-from guanxi.network.suggestions_rank import DEFAULT_PARAMS, CircleSizes, Params, rank
+from guanxi.network.suggestions.rank import DEFAULT_PARAMS, CircleSizes, Params, rank
 
 # Candidates with more connections than this are intersected as sets (built once).
 SET_AT_DEGREE = 64

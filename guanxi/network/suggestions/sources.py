@@ -20,7 +20,7 @@ from guanxi.accounts.models import Education, Profile, ProfileTag
 from guanxi.core.visibility import Visibility
 from guanxi.network.affinity import Traits, load_traits
 from guanxi.network.models import Block, Connection, ConnectionRequest, Dismissal
-from guanxi.network.suggestions_rank import CircleSizes, Params
+from guanxi.network.suggestions.rank import CircleSizes, Params
 
 CHUNK = 500
 

@@ -33,8 +33,8 @@ from guanxi.network.models import (
     Suggestion,
     SuggestionState,
 )
-from guanxi.network.suggestion_sources import SqlGraph, SqlTraits, excluded_for
-from guanxi.network.suggestions_rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.sources import SqlGraph, SqlTraits, excluded_for
 
 log = logging.getLogger(__name__)
 

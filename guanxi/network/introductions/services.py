@@ -22,8 +22,8 @@ from guanxi.accounts.models import User
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
-from guanxi.network.introduction_ideas import IntroductionIdea, introduction_ideas, suggested_note
-from guanxi.network.introduction_limits import introductions_per_day, introductions_per_week
+from guanxi.network.introductions.ideas import IntroductionIdea, introduction_ideas, suggested_note
+from guanxi.network.introductions.limits import introductions_per_day, introductions_per_week
 from guanxi.network.models import Introduction
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 from guanxi.network.services import _lock_pair, connect_members, on_block
@@ -258,7 +258,7 @@ def cancel_on_block(blocker_id: int, blocked_id: int) -> None:
 
 def register_introduction_kinds() -> None:
     """Called from NetworkConfig.ready(): notification kinds and the block hook."""
-    from guanxi.network.introduction_kinds import register_kinds
+    from guanxi.network.introductions.notifications import register_kinds
 
     register_kinds()
     on_block(cancel_on_block)
