@@ -35,8 +35,10 @@ from guanxi.accounts.models import (
     User,
     normalize_text,
 )
+from guanxi.accounts.signals import member_deleted
 from guanxi.accounts.tokens import MAX_TOKENS_PER_USER, TOKEN_PREFIX, clean_token_name, token_digest
 from guanxi.core.markdown import render_markdown
+from guanxi.core.signals import send_on_commit
 from guanxi.core.visibility import Visibility
 
 PROFILE_TEXT_FIELDS = (
@@ -486,6 +488,7 @@ def account_delete(*, user: User) -> None:
     # Shared files (the demo community's avatars) are not this member's to delete.
     if photo and photo_file_is_owned(user_id=user_id, name=photo):
         transaction.on_commit(lambda: _remove_file(photo))
+    send_on_commit(member_deleted, User, user_id=user_id)
 
 
 # Personal access tokens (format and rules in tokens.py).

@@ -11,7 +11,6 @@ class NetworkConfig(AppConfig):
         from guanxi.core.slots import register_slot
         from guanxi.core.visibility import (
             register_connection_checker,
-            register_connections_provider,
             register_hidden_members_provider,
         )
         from guanxi.network import notifications as notification_kinds
@@ -21,7 +20,6 @@ class NetworkConfig(AppConfig):
         from guanxi.network.suggestions import services as suggestions
 
         register_connection_checker(selectors.are_connected)
-        register_connections_provider(selectors.connection_ids)
         register_hidden_members_provider(selectors.blocked_either_way_ids)
         register_slot("profile.actions", "network/_profile_slot.html")
         register_slot("settings.nav", "network/_settings_nav_item.html")
