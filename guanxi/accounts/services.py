@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -231,7 +231,8 @@ def profile_update(
         if field in _KEYED_FIELDS:
             key_field = _KEYED_FIELDS[field]
             # casefold may lengthen text a little; the key is for matching only.
-            max_length = Profile._meta.get_field(key_field).max_length
+            key = Profile._meta.get_field(key_field)
+            max_length = key.max_length if isinstance(key, models.Field) else None
             setattr(profile, key_field, normalize_text(value)[:max_length])
             changed.add(key_field)
     if "display_name" in changed and not profile.display_name:
@@ -269,7 +270,7 @@ def profile_update(
         except ValidationError as exc:
             errors.add("visibility", exc)
 
-    tag_names: dict[str, list[str]] = {}
+    tag_names: dict[ProfileTag.Kind, list[str]] = {}
     for kind, names in ((ProfileTag.Kind.SKILL, skills), (ProfileTag.Kind.INTEREST, interests)):
         if names is None:
             continue

@@ -43,7 +43,7 @@ class SqlGraph:
 
     # Counting the connections of a thousand mutual connections would cost more than
     # the rest of the computation; beyond this many, rank() estimates their weight.
-    degree_lookup_limit = 200
+    degree_lookup_limit: int | None = 200
 
     def neighbours(self, user_id: int) -> list[int]:
         table = _table()
