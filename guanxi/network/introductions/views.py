@@ -1,5 +1,5 @@
 """Introduction pages: introduce two connections, the introductions received and made,
-and introduction ideas. Thin: the services and selectors in introductions.py do the work."""
+and introduction ideas. Thin: the services and selectors in services.py do the work."""
 
 from __future__ import annotations
 

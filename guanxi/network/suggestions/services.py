@@ -2,7 +2,7 @@
 
 Suggestions are served from the Suggestion table (one indexed range read). They are
 computed for one member by `refresh_member` (live, bounded SQL reads) or for everyone
-by the full recompute (suggestions_recompute). They stay fresh through the graph
+by the full recompute (recompute.py). They stay fresh through the graph
 hooks: a new or removed connection refreshes both members at once and marks their
 connections stale (refreshed when next shown); a block drops rows both ways at once.
 Whatever may have changed since the computation (a request, a connection, a block, a
