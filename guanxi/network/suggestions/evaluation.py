@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guanxi.network.suggestions.calibration import choose_scoring, hidden_targets, hide_edges
 from guanxi.network.suggestions.rank import Params, rank
 from guanxi.network.suggestions.recompute import MemoryGraph, MemoryTraits
 
@@ -119,15 +120,6 @@ def read_edge_file(path: str | Path) -> EdgeList:
         return read_edge_list(handle)
 
 
-def hide_edges(edges: list[Edge], share: float, seed: int) -> tuple[list[Edge], list[Edge]]:
-    """(kept, hidden): the edges shuffled with `seed`, the first `share` of them hidden.
-    The same edges and seed give the same split whatever the order of the file."""
-    shuffled = sorted(edges)
-    random.Random(seed).shuffle(shuffled)
-    count = round(len(shuffled) * share)
-    return sorted(shuffled[count:]), sorted(shuffled[:count])
-
-
 def hidden_digest(hidden: Iterable[Edge], label: Callable[[int], str] = str) -> str:
     """sha256 of the hidden edges written as the file's ids, one "a b" line each (the
     two ids in text order), the lines sorted, each ending in a newline."""
@@ -187,6 +179,7 @@ class Evaluation:
     hidden: int  # hidden edges to find, counted from each evaluated end
     digest: str  # hidden_digest() of the hidden edges
     k: int
+    scoring: str  # the graph scoring our ranking used (GraphScoring.name)
     scores: list[MethodScore]
 
     def score(self, name: str) -> MethodScore:
@@ -205,18 +198,19 @@ def evaluate(
     label: Callable[[int], str] = str,
 ) -> Evaluation:
     """Every evaluable member by default; `sample` evaluates a seeded sample of them.
-    With `traits`, our ranking is also run with the profile signals."""
+    With `traits`, our ranking is also run with the profile signals. Without `params`,
+    ours uses the graph scoring that choose_scoring picks on the kept edges."""
     kept, hidden = hide_edges(edges, share, seed)
     graph = MemoryGraph.from_edges(kept)
-    targets: dict[int, set[int]] = defaultdict(set)
-    for a, b in hidden:
-        targets[a].add(b)
-        targets[b].add(a)
-    nodes = [node for node in sorted(targets) if graph.neighbours(node)]
-    skipped = len(targets) - len(nodes)
+    targets = hidden_targets(hidden, graph)
+    nodes = sorted(targets)
+    skipped = len({node for edge in hidden for node in edge}) - len(nodes)
     if sample is not None and len(nodes) > sample:
         nodes = sorted(random.Random(seed).sample(nodes, sample))
-    params = Params(keep=k) if params is None else params
+    if params is None:
+        # As the recompute does for the live graph: the scoring is chosen on what is
+        # left after hiding, so the hidden edges never inform it.
+        params = Params(keep=k, scoring=choose_scoring(graph, k=k)[0])
 
     def ours(with_traits: MemoryTraits | None) -> Callable[[int], list[int]]:
         return lambda node: [r.user_id for r in rank(node, graph, with_traits, params=params)][:k]
@@ -248,5 +242,6 @@ def evaluate(
         hidden=total_hidden,
         digest=hidden_digest(hidden, label),
         k=k,
+        scoring=params.scoring.name,
         scores=scores,
     )

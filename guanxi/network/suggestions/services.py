@@ -13,7 +13,7 @@ written out then, from what each profile shows to members at that moment.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -34,6 +34,7 @@ from guanxi.network.models import (
     SuggestionState,
 )
 from guanxi.network.suggestions.rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.recompute import community_scoring
 from guanxi.network.suggestions.sources import SqlGraph, SqlTraits, excluded_for
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,9 @@ LIVE_PARAMS = Params(neighbour_sample=60, expand_cap=80, shortlist=40, circle_po
 
 
 def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:
-    """Rank suggestions for one member straight from the graph (bounded reads)."""
+    """Rank suggestions for one member straight from the graph (bounded reads), with
+    the graph scoring the last full recompute chose for the community."""
+    params = replace(params, scoring=community_scoring())
     return rank(user_id, SqlGraph(), SqlTraits(), excluded=excluded_for(user_id), params=params)
 
 

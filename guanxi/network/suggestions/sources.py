@@ -156,7 +156,6 @@ class SqlGraph:
                         found[high].append(low)
         return found
 
-
     def edges_among(self, user_ids: set[int]) -> list[tuple[int, int]]:
         ids = sorted(user_ids)
         if len(ids) < 2:
@@ -175,6 +174,7 @@ class SqlGraph:
                 )
                 found.extend(cursor.fetchall())
         return found
+
 
 MEMBERS = Visibility.MEMBERS
 
