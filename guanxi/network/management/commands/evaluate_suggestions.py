@@ -121,6 +121,10 @@ class Command(BaseCommand):
             )
             % {"nodes": result.nodes, "skipped": result.skipped, "hidden": result.hidden}
         )
+        self.stdout.write(
+            _("Our graph scoring: %(scoring)s (chosen on the kept edges).")
+            % {"scoring": result.scoring}
+        )
         width = max(len(score.name) for score in result.scores)
         # Labels outside the f-string, so xgettext extracts them.
         ranking, found = _("ranking"), _("found")
