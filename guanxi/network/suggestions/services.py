@@ -289,7 +289,7 @@ def _cards(viewer_id: int, rows: list[tuple], limit: int) -> list[SuggestionCard
     traits = load_traits([viewer_id, *ids])
     counted = mutuals_now(viewer_id, ids)
     mine = traits.get(viewer_id)
-    cards = []
+    cards: list[SuggestionCard] = []
     changed = False
     for user, stored_count, score in rows:
         mutual_count, faces = counted.get(user.pk, (0, []))
