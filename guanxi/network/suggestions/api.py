@@ -25,7 +25,7 @@ class SuggestionOut(Schema):
     reasons: list[str]
     mutual_count: int = Field(description="Connections you share with the member, counted now")
     mutual_connections: list[MemberCard] = Field(
-        description="The first few of those shared connections (at most three)"
+        description="The first of those shared connections (at most two)"
     )
 
 
