@@ -285,6 +285,16 @@ def invitations_received(user_id: int) -> QuerySet[ConnectionRequest]:
     )
 
 
+def invitation_for(user_id: int, request_id: int) -> ConnectionRequest | None:
+    """An invitation the member sent or received, with both people's profiles."""
+    return (
+        ConnectionRequest.objects.filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
+        .select_related("sender__profile", "recipient__profile")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
 def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
     """The member's open invitations (ignored ones still look pending to the sender)."""
     return (

@@ -150,14 +150,30 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
     if action not in handlers:
         raise Http404
     handler, success = handlers[action]
+    invitation = selectors.invitation_for(request.user.pk, request_id)
+    error = ""
     try:
         handler(user=request.user, request_id=request_id)
-    except NetworkError as error:
-        messages.error(request, error.message)
+    except NetworkError as exc:
+        error = exc.message
+    if request.htmx:
+        # The outcome replaces the invitation in place (htmx does not swap a 4xx).
+        person = None
+        if invitation is not None:
+            mine = invitation.recipient_id == request.user.pk
+            person = invitation.sender if mine else invitation.recipient
+        context = {
+            "request_id": request_id,
+            "person": person,
+            "notice": success,
+            "error": error,
+            "accepted": action == "accept",
+        }
+        return render(request, "network/_invitation_outcome.html", context)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, success)
-    if request.htmx:
-        return HttpResponse("")  # the card is removed in place
     return _back(request, "network_invitations")
 
 

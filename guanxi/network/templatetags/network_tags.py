@@ -37,3 +37,10 @@ def degree_label(degree: int | None) -> str:
     from django.utils.translation import gettext as _
 
     return {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(degree, "")
+
+
+@register.simple_tag
+def pending_invitations(user, limit: int = 3) -> dict:
+    """The newest invitations waiting for `user`, and how many there are (two queries)."""
+    received = selectors.invitations_received(user.pk)
+    return {"items": list(received[:limit]), "count": received.count()}
