@@ -1,5 +1,7 @@
 """Remember the language each member uses the site in, so emails written to them by
-the worker (with no request to ask) are in that language."""
+the worker (with no request to ask) are in that language. Recorded when the member
+does something (a POST: logging in, answering, saving), once per session and
+language, so reading pages costs nothing."""
 
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ class LanguageMemoryMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return response
         if user is None or session is None or not user.is_authenticated:
             return response
         language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language()
-        # Written once per session and language, not on every request.
         if language and session.get(SESSION_KEY) != language:
             remember_site_language(user=user, language=language)
             session[SESSION_KEY] = language

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from guanxi.notifications import registry, selectors
@@ -175,7 +174,9 @@ def unsubscribe_undo(*, undo: Undo) -> bool:
 
 def remember_site_language(*, user, language: str) -> None:
     """Record the language the member uses the site in (emails follow it by default)."""
-    _ensure_settings(user)
-    EmailSettings.objects.filter(user=user).filter(~Q(site_language=language)).update(
-        site_language=language
-    )
+    if not EmailSettings.objects.filter(user=user).update(site_language=language):
+        try:
+            with transaction.atomic():
+                EmailSettings.objects.create(user=user, site_language=language)
+        except IntegrityError:
+            EmailSettings.objects.filter(user=user).update(site_language=language)

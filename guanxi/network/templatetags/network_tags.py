@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django import template
+from django.db.models import Count, Window
 
 from guanxi.network import selectors
 
@@ -41,6 +42,8 @@ def degree_label(degree: int | None) -> str:
 
 @register.simple_tag
 def pending_invitations(user, limit: int = 3) -> dict:
-    """The newest invitations waiting for `user`, and how many there are (two queries)."""
-    received = selectors.invitations_received(user.pk)
-    return {"items": list(received[:limit]), "count": received.count()}
+    """The newest invitations waiting for `user`, and how many there are (one query)."""
+    items = list(
+        selectors.invitations_received(user.pk).annotate(total=Window(Count("pk")))[:limit]
+    )
+    return {"items": items, "count": items[0].total if items else 0}
