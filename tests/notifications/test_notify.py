@@ -37,10 +37,13 @@ def test_an_invitation_is_emailed_at_once_after_commit(
 def test_a_rolled_back_action_leaves_no_row_and_sends_nothing(
     alice, bob, outbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.notify(recipient=bob, kind="connection_request", actor=alice)
-            raise RuntimeError("the caller fails after notifying")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.notify(recipient=bob, kind="connection_request", actor=alice)
+        raise RuntimeError("the caller fails after notifying")
     assert callbacks == []
     assert outbox == []
     assert not Notification.objects.exists()
