@@ -54,6 +54,13 @@ def _request_states(notes) -> dict[int, State]:
     return states
 
 
+def _request_email_body(note) -> str:
+    text = _("%(name)s wants to connect with you.") % {"name": _name(note)}
+    if note.data.get("note"):
+        return f"{text}\n\n“{note.data['note']}”"
+    return text
+
+
 def register_all() -> None:
     register(
         NotificationKind(
@@ -63,6 +70,7 @@ def register_all() -> None:
             default_delivery=Delivery.NOW,
             text=lambda note: _("%(name)s wants to connect with you.") % {"name": _name(note)},
             url=lambda note: reverse("network_invitations"),
+            email_body=_request_email_body,
             states=_request_states,
         )
     )

@@ -25,6 +25,7 @@ def test_an_invitation_is_emailed_at_once_after_commit(
     message = outbox[0]
     assert message.to == ["bob@example.com"]
     assert message.subject == "[Guanxi] Alice Chen wants to connect with you."
+    assert "“Hello”" in message.body  # the invitation's note
     assert "http://127.0.0.1:8000/network/invitations/" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = message.extra_headers["List-Unsubscribe"]
