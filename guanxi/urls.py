@@ -7,7 +7,6 @@ from django.views.static import serve as serve_static
 from guanxi.api.urls import api
 from guanxi.core import views as core_views
 from guanxi.directory import views as directory_views
-from guanxi.notifications.urls import settings_urlpatterns as notification_settings_urls
 
 handler400 = "guanxi.core.views.bad_request"
 handler403 = "guanxi.core.views.permission_denied"
@@ -26,12 +25,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
-    path("settings/notifications/", include(notification_settings_urls)),
     path("", include("guanxi.accounts.urls")),
     path("members/", include("guanxi.directory.urls")),
     path("network/", include("guanxi.network.urls")),
-    path("network/", include("guanxi.network.introductions_urls")),
-    path("network/", include("guanxi.network.suggestions_urls")),
     path("notifications/", include("guanxi.notifications.urls")),
 ]
 

@@ -133,7 +133,7 @@ def test_the_site_language_is_remembered_from_what_the_member_does(bob, login):
     client = login(bob)
     client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert not EmailSettings.objects.filter(user=bob).exists()  # reading costs nothing
-    client.post("/settings/notifications/", {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.post("/notifications/settings/", {}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert EmailSettings.objects.get(user=bob).site_language == "zh-hans"
 
 

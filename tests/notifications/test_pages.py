@@ -17,7 +17,7 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS = "/settings/notifications/"
+SETTINGS = "/notifications/settings/"
 
 
 def _form(**changes) -> dict[str, str]:
