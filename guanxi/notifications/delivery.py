@@ -55,9 +55,13 @@ def send_notification_email(notification_id: int) -> Outcome:
     now = timezone.now()
     if not _claim(notification_id, now):
         return Outcome.BUSY
-    note = Notification.objects.select_related("recipient", "actor__profile").get(
-        pk=notification_id
+    note = (
+        Notification.objects.select_related("recipient", "actor__profile")
+        .filter(pk=notification_id)
+        .first()
     )
+    if note is None:  # the member left meanwhile
+        return Outcome.SKIPPED
     rows = Notification.objects.filter(pk=note.pk)
     user = note.recipient
     email_settings = selectors.email_settings_for(user)

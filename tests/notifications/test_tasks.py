@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from guanxi.network import services as network
 from guanxi.notifications import delivery, services
+from guanxi.notifications import tasks as notification_tasks
 from guanxi.notifications.models import Notification
 from guanxi.notifications.tasks import send_notification_email, send_notification_emails
 from tests.concurrency import run_together
@@ -100,3 +101,20 @@ def test_two_workers_racing_for_one_email_send_it_once():
         results = run_together([lambda n=note: delivery.send_notification_email(n.pk)] * 2)
         assert sorted(results) == [delivery.Outcome.BUSY, delivery.Outcome.SENT], results
     assert len(mail.outbox) == 3
+
+
+def test_on_the_database_queue_a_failed_email_is_retried_later(
+    alice, bob, settings, mail_server_down
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    note = services.notify(recipient=bob, kind="connection_request", actor=alice)
+    with pytest.raises(OSError):
+        send_notification_email.call(note.pk)
+    (retry,) = DBTaskResult.objects.all()
+    assert retry.args_kwargs["args"] == [note.pk, 2]
+    assert retry.run_after > timezone.now() + timedelta(minutes=1)
+    with pytest.raises(OSError):
+        send_notification_email.call(note.pk, notification_tasks.MAX_ATTEMPTS)
+    assert DBTaskResult.objects.count() == 1  # the last attempt leaves it to the sweep
