@@ -31,7 +31,8 @@ CLAIM_LEASE = timedelta(minutes=10)
 # server that was down), and gives up on those older than STALE_AFTER.
 SWEEP_AFTER = timedelta(minutes=10)
 STALE_AFTER = timedelta(days=3)
-DIGESTS_PER_RUN = 500
+DIGESTS_PER_BATCH = 200
+SWEEP_LIMIT = 500
 
 
 class Outcome(StrEnum):
@@ -90,29 +91,37 @@ def send_notification_email(notification_id: int) -> Outcome:
 
 
 def send_due_digests(now: datetime | None = None) -> int:
-    """Send every digest whose slot has come; returns how many were sent."""
+    """Send every digest whose slot has come; returns how many this worker sent.
+
+    Batch after batch until none is due, so one run keeps up with any number of members;
+    several workers can run it at once (the claims keep them apart)."""
     now = now or timezone.now()
-    due = list(
-        EmailSettings.objects.filter(next_digest_at__lte=now)
-        .order_by("next_digest_at")
-        .values_list("user_id", "next_digest_at")[:DIGESTS_PER_RUN]
-    )
     sent = 0
-    for user_id, slot in due:
-        claimed = EmailSettings.objects.filter(user_id=user_id, next_digest_at=slot).update(
-            next_digest_at=None
+    failed: set[int] = set()
+    while True:
+        due = list(
+            EmailSettings.objects.filter(next_digest_at__lte=now)
+            .exclude(user_id__in=failed)
+            .order_by("next_digest_at", "user_id")
+            .values_list("user_id", "next_digest_at")[:DIGESTS_PER_BATCH]
         )
-        if not claimed:
-            continue  # another worker has it
-        try:
-            sent += _send_digest(user_id, now)
-        except Exception:
-            logger.exception("digest for member %s failed; it will be tried again", user_id)
-            # Give the slot back unless a later one was booked meanwhile.
-            EmailSettings.objects.filter(user_id=user_id).filter(
-                Q(next_digest_at__isnull=True) | Q(next_digest_at__gt=slot)
-            ).update(next_digest_at=slot)
-    return sent
+        for user_id, slot in due:
+            claimed = EmailSettings.objects.filter(user_id=user_id, next_digest_at=slot).update(
+                next_digest_at=None
+            )
+            if not claimed:
+                continue  # another worker has it
+            try:
+                sent += _send_digest(user_id, now)
+            except Exception:
+                logger.exception("digest for member %s failed; it will be tried again", user_id)
+                failed.add(user_id)
+                # Give the slot back unless a later one was booked meanwhile.
+                EmailSettings.objects.filter(user_id=user_id).filter(
+                    Q(next_digest_at__isnull=True) | Q(next_digest_at__gt=slot)
+                ).update(next_digest_at=slot)
+        if len(due) < DIGESTS_PER_BATCH:
+            return sent
 
 
 def _send_digest(user_id: int, now: datetime) -> int:
@@ -150,5 +159,5 @@ def unsent_immediate_ids(now: datetime | None = None) -> list[int]:
             created_at__gte=now - STALE_AFTER,
         )
         .order_by("created_at")
-        .values_list("pk", flat=True)[:DIGESTS_PER_RUN]
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )

@@ -73,10 +73,20 @@ def _ensure_settings(user) -> None:
 
 def schedule_digest(user) -> None:
     """Make sure a digest slot is booked; a booked one stays (one digest a day)."""
-    _ensure_settings(user)
-    EmailSettings.objects.filter(user=user, next_digest_at__isnull=True).update(
-        next_digest_at=next_digest_slot()
-    )
+    slot = next_digest_slot()
+    if EmailSettings.objects.filter(user=user, next_digest_at__isnull=True).update(
+        next_digest_at=slot
+    ):
+        return
+    if EmailSettings.objects.filter(user=user).exists():
+        return  # booked already
+    try:
+        with transaction.atomic():
+            EmailSettings.objects.create(user=user, next_digest_at=slot)
+    except IntegrityError:  # created by a concurrent writer
+        EmailSettings.objects.filter(user=user, next_digest_at__isnull=True).update(
+            next_digest_at=slot
+        )
 
 
 @transaction.atomic

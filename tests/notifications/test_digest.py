@@ -138,3 +138,13 @@ def test_two_workers_at_once_send_each_digest_exactly_once():
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
     assert delivery.send_due_digests() == 0
     assert len(mail.outbox) == len(members)
+
+
+def test_one_run_keeps_going_past_a_batch(settings, alice, outbox, monkeypatch):
+    monkeypatch.setattr(delivery, "DIGESTS_PER_BATCH", 2)
+    members = [make_member(f"batch{i}") for i in range(5)]
+    for member in members:
+        services.notify(recipient=member, kind="connection_accepted", actor=alice)
+        _due(member)
+    assert delivery.send_due_digests() == 5
+    assert len(outbox) == 5

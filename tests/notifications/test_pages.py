@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from guanxi.network import introductions
 from guanxi.network import services as network
+from guanxi.network.introductions import services as introductions
 from guanxi.notifications import selectors
 from guanxi.notifications.models import EmailSettings, Notification
 from guanxi.notifications.registry import Delivery
