@@ -148,3 +148,13 @@ def test_one_run_keeps_going_past_a_batch(settings, alice, outbox, monkeypatch):
         _due(member)
     assert delivery.send_due_digests() == 5
     assert len(outbox) == 5
+
+
+def test_a_digest_is_written_in_the_members_language(alice, bob, outbox):
+    services.remember_site_language(user=bob, language="zh-hans")
+    services.notify(recipient=bob, kind="connection_accepted", actor=alice)
+    _due(bob)
+    delivery.send_due_digests()
+    assert outbox[0].subject == "[Guanxi] 每日摘要：1 条新通知"
+    assert "已被接受的邀请" in outbox[0].body  # the kind's label
+    assert "Alice Chen 接受了你的邀请。" in outbox[0].body
