@@ -127,8 +127,8 @@ def _set_delivery(user, key: str, delivery: str) -> None:
 
 
 def _drop_unwanted(user) -> None:
-    """Emails still owed but no longer wanted are not sent; the rest follow the new
-    choice (moving into the digest or out of it)."""
+    """Emails still owed but no longer wanted are not sent, and those now wanted in the
+    digest move there; what already waits for the digest stays in it."""
     pending = Notification.objects.filter(recipient=user, emailed_at__isnull=True).exclude(
         email=Notification.Email.NONE
     )
