@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 
 from guanxi.accounts.models import Profile, User
+
+# Sessions begun within this long of joining count as a newcomer's first visit.
+NEWCOMER_PERIOD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,9 @@ def account_summary(*, user: User) -> AccountSummary:
         date_joined=user.date_joined,
         email_verified=verified,
     )
+
+
+def is_newcomer(*, user: User) -> bool:
+    """Greet as new rather than "back": the latest login (this visit's) began within a day
+    of joining, e.g. right after confirming the email address."""
+    return user.last_login is None or user.last_login - user.date_joined < NEWCOMER_PERIOD

@@ -176,9 +176,10 @@ def test_tag_page_counts_read_right_for_zero_one_and_the_viewer(alice, bob, logi
     assert _tag_count_sentence(client, "guqin") == (
         "So far you are the only member showing #Guqin."
     )
-    assert "Nobody else shows #Guqin to you yet." in client.get(
-        reverse("network_tag_members", kwargs={"tag": "guqin"})
-    ).content.decode()
+    assert (
+        "Nobody else shows #Guqin to you yet."
+        in client.get(reverse("network_tag_members", kwargs={"tag": "guqin"})).content.decode()
+    )
     tag(bob, "guqin")
     assert _tag_count_sentence(client, "guqin") == (
         "You and 1 other member show #Guqin as a skill or an interest."
