@@ -7,7 +7,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
