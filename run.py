@@ -225,7 +225,7 @@ def serve(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    ensure_venv("test", steps=4)
+    ensure_venv("test", steps=5)
     env = dict(os.environ)
     env["GUANXI_CHROMIUM"] = ensure_chromium()
     ensure_cjk_font()
@@ -233,10 +233,13 @@ def test(args: list[str]) -> None:
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     env.setdefault("GUANXI_TEST_DB_DIR", tempfile.mkdtemp(prefix="guanxi-test-"))
     target = env.get("DATABASE_URL", "sqlite").split(":", 1)[0]
-    say("lint (ruff) and format check", (3, 4))
+    say("lint (ruff) and format check", (3, 5))
     run(BIN / "ruff", "check", "guanxi", "tests", "bench", "run.py")
     run(BIN / "ruff", "format", "--check", "guanxi", "tests", "bench", "run.py")
-    say(f"test suite on {target}" + (" + redis" if env.get("REDIS_URL") else ""), (4, 4))
+    say("dependency rules (import-linter) and types (mypy)", (4, 5))
+    run(BIN / "lint-imports")
+    run(BIN / "mypy")
+    say(f"test suite on {target}" + (" + redis" if env.get("REDIS_URL") else ""), (5, 5))
     workers = env.get("GUANXI_TEST_WORKERS", "auto")
     code = run(
         PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args, env=env, check=False

@@ -202,8 +202,8 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_VALIDATORS = "guanxi.accounts.handles.HANDLE_VALIDATORS"
 ACCOUNT_ADAPTER = "guanxi.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
-    "login": "guanxi.accounts.forms.LoginForm",
-    "signup": "guanxi.accounts.forms.SignupForm",
+    "login": "guanxi.accounts.forms.login.LoginForm",
+    "signup": "guanxi.accounts.forms.signup.SignupForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guanxi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

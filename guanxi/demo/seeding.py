@@ -29,7 +29,6 @@ from guanxi.accounts.models import (
 )
 from guanxi.demo.avatars import avatar_name, ensure_avatars
 from guanxi.demo.generator import MemberSpec, all_tag_names, member_spec
-from guanxi.directory import member_count
 from guanxi.startup import DemoLogin
 
 DEMO_PASSWORD = "guanxi-demo-2026"  # noqa: S105 - documented shared demo password
@@ -228,7 +227,6 @@ def seed_demo(
             progress(min(start + batch_size, members), members)
     if created:
         refresh_statistics()
-        member_count.forget()  # bulk_create sends no signals
     return SeedReport(
         created=created,
         existing=existing,
@@ -268,5 +266,4 @@ def remove_demo() -> int:
     """Delete every demo member and what they own; returns how many were removed."""
     count = User.objects.filter(is_demo=True).count()
     User.objects.filter(is_demo=True).delete()
-    member_count.forget()
     return count

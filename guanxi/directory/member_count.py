@@ -3,8 +3,8 @@ member joins, leaves, is (de)activated or changes whether they are listed.
 
 The cache spares the home page a count over a join on every visit; the model signals
 (connected in apps.ready, acted on after commit) keep it exact for writes that go
-through the ORM. Bulk writes that skip signals call `forget()` themselves; the expiry
-bounds what anything else could leave stale.
+through the ORM (the directory's own and every other app's). Bulk writes that skip
+signals (`guanxi demo`'s bulk_create) are caught up by the expiry.
 """
 
 from __future__ import annotations

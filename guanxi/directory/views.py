@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from guanxi.accounts import account_selectors
+from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.models import OpenTo
 from guanxi.directory import selectors
 from guanxi.directory.forms import TEXT_FILTERS, DirectoryFilterForm

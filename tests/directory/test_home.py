@@ -9,11 +9,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from guanxi.accounts.account_services import account_delete
 from guanxi.accounts.models import Experience, Profile, User
-from guanxi.accounts.services import profile_update
+from guanxi.accounts.services import account_delete, profile_update
 from guanxi.directory import selectors
-from guanxi.network.suggestions import refresh_member
+from guanxi.network.suggestions.services import refresh_member
 from tests.accounts.helpers import CONFIRM_LINK, link_from_outbox, signup_data
 from tests.directory.conftest import ALL_PUBLIC, MEMBERS, member
 

@@ -1,20 +1,11 @@
-"""The forms allauth uses (ACCOUNT_FORMS): sign-up adds the member's name; both speak
-in the site's voice rather than the library's."""
+"""The sign-up form allauth uses (ACCOUNT_FORMS["signup"]): adds the member's name."""
 
-from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_MIN
-
-
-class LoginForm(AllauthLoginForm):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "remember" in self.fields:
-            self.fields["remember"].label = _("Keep me logged in")
 
 
 class SignupForm(AllauthSignupForm):
