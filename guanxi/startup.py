@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
-from guanxi.envconf import env_bool
+from guanxi.envconf import TRUE_WORDS, env_bool
 
 POLL_SECONDS = 0.25
 ANSWER_TIMEOUT = 300.0  # a slow machine's first start; after that the supervisor decides
@@ -34,7 +34,8 @@ class DemoLogin:
 
 def routine_logs_quiet(environ: MutableMapping[str, str] = os.environ) -> bool:
     """True for the default run: no DEBUG and no LOG_LEVEL asked for."""
-    return not env_bool("DEBUG") and "LOG_LEVEL" not in environ
+    debug = environ.get("DEBUG", "").strip().lower() in TRUE_WORDS
+    return not debug and "LOG_LEVEL" not in environ
 
 
 def quiet_web_server(environ: MutableMapping[str, str] = os.environ) -> None:
