@@ -285,16 +285,6 @@ def invitations_received(user_id: int) -> QuerySet[ConnectionRequest]:
     )
 
 
-def invitation_for(user_id: int, request_id: int) -> ConnectionRequest | None:
-    """An invitation the member sent or received, with both people's profiles."""
-    return (
-        ConnectionRequest.objects.filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
-        .select_related("sender__profile", "recipient__profile")
-        .filter(pk=request_id)
-        .first()
-    )
-
-
 def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
     """The member's open invitations (ignored ones still look pending to the sender)."""
     return (
@@ -302,6 +292,20 @@ def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
         .select_related("recipient__profile")
         .order_by("-created_at")
     )
+
+
+def invitation_counterpart(user_id: int, request_id: int) -> User | None:
+    """The other member of an invitation the member sent or received (None: not theirs)."""
+    row = (
+        ConnectionRequest.objects.filter(pk=request_id)
+        .filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
+        .values_list("sender_id", "recipient_id")
+        .first()
+    )
+    if row is None:
+        return None
+    other_id = row[1] if row[0] == user_id else row[0]
+    return User.objects.select_related("profile").filter(pk=other_id).first()
 
 
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:
