@@ -40,9 +40,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         healthy = False
     if settings.REDIS_URL:
         try:
-            cache.set("readyz", "1", timeout=5)
-            if cache.get("readyz") != "1":
-                raise RuntimeError("cache round trip failed")
+            cache.ping()  # Redis itself: the cache's local fallback does not count as ready
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
