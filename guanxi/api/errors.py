@@ -32,6 +32,7 @@ STATUS_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -48,6 +49,7 @@ def default_message(status: int) -> str:
         422: _("Some fields are not valid."),
         429: _("Too many requests; try again in a minute."),
         500: _("Something went wrong on our side."),
+        503: _("The service is briefly unavailable; try again in a minute."),
     }
     return messages.get(status, _("The request failed."))
 

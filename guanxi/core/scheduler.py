@@ -1,30 +1,78 @@
 """The periodic-job process: it only enqueues idempotent tasks; the worker runs them.
 
 Exactly one scheduler runs per deployment (`guanxi serve` starts it; at scale run
-`guanxi scheduler` once).
+`guanxi scheduler` once). A job that meets a database outage waits it out with a
+capped backoff instead of losing its run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from django.db import close_old_connections, connections
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+
+from guanxi.core.backoff import Backoff, first_line
 
 logger = logging.getLogger(__name__)
 
+# How long a job keeps trying through an outage before its run is given up (and logged).
+GIVE_UP_AFTER = 60 * 60
 
-def _enqueue_housekeeping() -> None:
+
+def run_resiliently(job: Callable[[], None], *, give_up_after: float = GIVE_UP_AFTER) -> bool:
+    """Run `job` like a request: fresh connections, and retried while the database is down.
+
+    Returns whether the job ran. Errors other than an unavailable database propagate
+    (APScheduler logs them and keeps the schedule).
+    """
+    backoff = Backoff(initial=1, cap=60, stable=give_up_after)
+    deadline = time.monotonic() + give_up_after
+    while True:
+        close_old_connections()  # a connection from before an outage is dead
+        try:
+            job()
+            return True
+        except (OperationalError, InterfaceError) as exc:
+            with contextlib.suppress(DatabaseError):
+                connections.close_all()
+            delay = backoff.failed()
+            if time.monotonic() + delay > deadline:
+                logger.error("scheduler: gave up %s: %s", job.__name__, first_line(exc))
+                return False
+            logger.warning(
+                "scheduler: the database is unavailable (%s); %s runs again in %g s",
+                first_line(exc),
+                job.__name__,
+                delay,
+            )
+            time.sleep(delay)
+        finally:
+            close_old_connections()
+
+
+def enqueue_housekeeping() -> None:
     from guanxi.core.tasks import housekeeping
 
     housekeeping.enqueue()
     logger.info("enqueued housekeeping")
 
 
+# id: (job, CronTrigger fields)
+JOBS: dict[str, tuple[Callable[[], None], dict[str, int]]] = {
+    "housekeeping": (enqueue_housekeeping, {"hour": 3, "minute": 17}),
+}
+
+
 def build_scheduler() -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(_enqueue_housekeeping, CronTrigger(hour=3, minute=17), id="housekeeping")
+    for job_id, (job, fields) in JOBS.items():
+        scheduler.add_job(run_resiliently, CronTrigger(**fields), args=[job], id=job_id)
     return scheduler
 
 

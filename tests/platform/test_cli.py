@@ -18,7 +18,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from guanxi.core.scheduler import build_scheduler
+from guanxi.core.scheduler import build_scheduler, run_resiliently
 from guanxi.core.tasks import housekeeping
 from tests.platform.conftest import REPO, child_env
 
@@ -173,7 +173,12 @@ def test_scheduler_job_enqueues_housekeeping(db):
     Session.objects.create(
         session_key="stale", session_data="", expire_date=timezone.now() - timezone.timedelta(1)
     )
-    job.func()  # what the scheduler calls at 03:17; ImmediateBackend runs it now
+    # At 03:17 the scheduler calls run_resiliently(enqueue_housekeeping), which opens
+    # fresh connections around it (tested against a real outage in tests/faults);
+    # here the job runs inside the test's transaction. ImmediateBackend runs it now.
+    assert job.func is run_resiliently
+    (enqueue,) = job.args
+    enqueue()
     assert not Session.objects.filter(session_key="stale").exists()
 
 
@@ -181,7 +186,7 @@ def test_scheduler_job_enqueues_housekeeping(db):
     ("command", "usage"),
     [
         ("createadmin", "usage: guanxi createsuperuser"),
-        ("worker", "usage: guanxi db_worker"),
+        ("worker", "usage: guanxi worker"),
         ("showmigrations", "usage: guanxi showmigrations"),
     ],
 )
