@@ -211,7 +211,10 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_VALIDATORS = "guanxi.accounts.handles.HANDLE_VALIDATORS"
 ACCOUNT_ADAPTER = "guanxi.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "guanxi.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "guanxi.accounts.forms.SignupForm",
+    "change_password": "guanxi.accounts.forms.ChangePasswordForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guanxi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {

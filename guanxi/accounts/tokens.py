@@ -79,6 +79,13 @@ def access_token_revoke(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
+@transaction.atomic
+def access_tokens_revoke_all(*, user: User) -> int:
+    """Delete every token of the member (e.g. when their password may have leaked)."""
+    deleted, _detail = AccessToken.objects.filter(user=user).delete()
+    return deleted
+
+
 def tokens_for_user(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
 
