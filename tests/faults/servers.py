@@ -17,6 +17,10 @@ from pathlib import Path
 PG_VERSION_DIR = Path("/etc/postgresql")
 
 
+def _tool(name: str) -> str:
+    return shutil.which(name) or name
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -53,7 +57,7 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            [_tool("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
             + ["--appendonly", "no", "--dir", str(self.workdir)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -91,7 +95,7 @@ class PostgresCluster:
 
     def _ctl(self, action: str) -> None:
         subprocess.run(
-            ["pg_ctlcluster", self.version, self.name, action],
+            [_tool("pg_ctlcluster"), self.version, self.name, action],
             check=True,
             capture_output=True,
             timeout=60,
@@ -100,7 +104,7 @@ class PostgresCluster:
     def create(self) -> None:
         settings = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
         subprocess.run(
-            ["pg_createcluster", self.version, self.name, "-p", str(self.port)]
+            [_tool("pg_createcluster"), self.version, self.name, "-p", str(self.port)]
             + [arg for setting in settings for arg in ("-o", setting)]
             + ["--", "--auth=trust", "--no-sync"],
             check=True,
@@ -119,7 +123,7 @@ class PostgresCluster:
 
     def drop(self) -> None:
         subprocess.run(
-            ["pg_dropcluster", "--stop", self.version, self.name],
+            [_tool("pg_dropcluster"), "--stop", self.version, self.name],
             capture_output=True,
             timeout=60,
         )
