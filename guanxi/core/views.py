@@ -139,7 +139,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = error_page(
             request,
             503,
-            _("Guanxi is briefly unavailable"),
+            _("The site is briefly unavailable"),
             _("Its database is not answering right now. Please try again in a minute."),
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
