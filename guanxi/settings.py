@@ -212,8 +212,8 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_VALIDATORS = "guanxi.accounts.handles.HANDLE_VALIDATORS"
 ACCOUNT_ADAPTER = "guanxi.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
-    "signup": "guanxi.accounts.forms.SignupForm",
-    "change_password": "guanxi.accounts.forms.ChangePasswordForm",
+    "signup": "guanxi.accounts.forms.signup.SignupForm",
+    "change_password": "guanxi.accounts.forms.password.ChangePasswordForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guanxi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

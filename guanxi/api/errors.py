@@ -164,8 +164,12 @@ class ApiErrorShapeMiddleware:
         if settings.DEBUG and response.status_code >= 500:
             return response  # keep Django's technical page while developing
         status = response.status_code
+        # The site's error pages (core.views.error_page) may carry a specific message, and
+        # core.input_guard's refusals the field at fault.
+        message = getattr(response, "error_message", "") or default_message(status)
+        fields = getattr(response, "error_fields", None)
         reshaped = JsonResponse(
-            error_body(STATUS_CODES.get(status, "error"), default_message(status)), status=status
+            error_body(STATUS_CODES.get(status, "error"), message, fields), status=status
         )
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:

@@ -23,11 +23,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.translation import gettext as _
 
-from guanxi.api.errors import error_body, is_api_request
 from guanxi.core.views import error_page
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
@@ -136,12 +135,14 @@ class RequestInputGuardMiddleware:
 
 
 def _refusal(request: HttpRequest, bad: BadInput) -> HttpResponse:
-    if is_api_request(request):
-        if bad.status == 422:
-            body = error_body(
-                "invalid", _("Some fields are not valid."), {bad.field or "__all__": [bad.message]}
-            )
-        else:
-            body = error_body("bad_request", bad.message)
-        return JsonResponse(body, status=bad.status)
-    return error_page(request, bad.status, _("Something was wrong with that request"), bad.message)
+    response = error_page(
+        request,
+        bad.status,
+        _("Something was wrong with that request"),
+        bad.message,
+        api_message=_("Some fields are not valid.") if bad.status == 422 else bad.message,
+    )
+    if bad.status == 422:
+        # The API's error shape names the field (guanxi.api.errors reshapes this page).
+        response.error_fields = {bad.field or "__all__": [bad.message]}
+    return response

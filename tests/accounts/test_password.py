@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from guanxi.accounts.models import AccessToken
-from guanxi.accounts.tokens import access_token_create, user_for_token
+from guanxi.accounts.selectors import user_for_token
+from guanxi.accounts.services import access_token_create
 from tests.accounts.helpers import RESET_LINK, link_from_outbox, session_user_id, without_csrf
 from tests.factories import PASSWORD
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from guanxi.network import selectors, services
-from guanxi.network.suggestions import refresh_member
+from guanxi.network.suggestions.services import refresh_member
 from tests.browser.community import build_alice, build_community
 
 pytestmark = pytest.mark.browser

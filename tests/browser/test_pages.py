@@ -89,7 +89,8 @@ def test_admin_works_under_the_content_security_policy(page, log_in, django_user
 
 
 def test_password_page_offers_to_revoke_api_tokens(page, screenshot, log_in, alice):
-    from guanxi.accounts.tokens import access_token_create, tokens_for_user
+    from guanxi.accounts.selectors import tokens_for_user
+    from guanxi.accounts.services import access_token_create
 
     access_token_create(user=alice, name="cli")
     access_token_create(user=alice, name="laptop")

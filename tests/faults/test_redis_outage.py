@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guanxi.accounts.models import User
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 from guanxi.api.auth import FAILED_TOKEN_LIMIT
 from tests.accounts.helpers import session_user_id, signup_data
 from tests.factories import PASSWORD, make_member

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from guanxi.accounts.models import AccessToken
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 from tests.accounts.helpers import assert_api_error
 
 pytestmark = pytest.mark.django_db

@@ -1,14 +1,11 @@
-"""allauth's forms as Guanxi uses them (ACCOUNT_FORMS): sign-up asks for the member's
-name; a password change can revoke the API tokens too."""
+"""The sign-up form allauth uses (ACCOUNT_FORMS["signup"]): adds the member's name."""
 
-from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_MIN
-from guanxi.accounts.tokens import access_tokens_revoke_all, tokens_for_user
 
 
 class SignupForm(AllauthSignupForm):
@@ -46,26 +43,3 @@ def _min_password_length() -> int:
         if isinstance(validator, password_validation.MinimumLengthValidator):
             return validator.min_length
     return 8
-
-
-class ChangePasswordForm(AllauthChangePasswordForm):
-    """API tokens are separate keys and survive a password change unless revoked here:
-    a script should not break because its owner rotated a password, but a member who
-    fears the old password leaked can end every token in the same step."""
-
-    revoke_tokens = forms.BooleanField(
-        label=_("Also revoke all my API tokens"),
-        required=False,
-        help_text=_("Scripts and apps using them stop working until you create new ones."),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.token_count = tokens_for_user(user=self.user).count() if self.user else 0
-        if not self.token_count:
-            del self.fields["revoke_tokens"]
-
-    def save(self) -> None:
-        super().save()
-        if self.cleaned_data.get("revoke_tokens"):
-            access_tokens_revoke_all(user=self.user)
