@@ -31,7 +31,7 @@ def run_resiliently(job: Callable[[], None], *, give_up_after: float = GIVE_UP_A
     Returns whether the job ran. Errors other than an unavailable database propagate
     (APScheduler logs them and keeps the schedule).
     """
-    backoff = Backoff(initial=1, cap=60, stable=give_up_after)
+    backoff = Backoff(initial=1, cap=30, stable=give_up_after)
     deadline = time.monotonic() + give_up_after
     while True:
         close_old_connections()  # a connection from before an outage is dead

@@ -26,7 +26,7 @@ class Command(db_worker.Command):
     help = "Run a background-task worker that waits out database outages."
 
     def handle(self, *args, **options) -> None:
-        backoff = Backoff(initial=1, cap=30, stable=60)
+        backoff = Backoff(initial=1, cap=10, stable=60)
         while True:
             backoff.started()
             try:
