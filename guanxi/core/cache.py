@@ -25,13 +25,16 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 RETRY_SECONDS = 5.0  # how long an outage is assumed before Redis is tried again
 REMIND_SECONDS = 300.0  # while Redis stays down, say so again at most this often
+FALLBACK_ENTRIES = 100_000
 
 
 class FallbackRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]):
         super().__init__(server, params)
+        # Room for every rate-limit counter of a busy outage (LocMemCache's default is 300).
         self._local = LocMemCache(
-            f"redis-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)}
+            f"redis-fallback-{id(self)}",
+            {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": FALLBACK_ENTRIES}},
         )
         self._lock = threading.Lock()
         self._retry_at = 0.0  # monotonic time before which Redis is not tried
