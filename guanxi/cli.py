@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 
+from guanxi import startup
 from guanxi.supervisor import Child, Supervisor
 
 
@@ -39,8 +40,21 @@ def manage(argv: list[str]) -> None:
 
 def _prepare() -> None:
     """Migrate and collect static files: everything a fresh data directory needs."""
+    startup.step("database: applying migrations")
     manage(["migrate", "--noinput", "-v", "0"])
+    startup.step("static files: collecting")
     manage(["collectstatic", "--noinput", "-v", "0"])
+
+
+def _demo_login() -> startup.DemoLogin | None:
+    from django.db import connections
+
+    from guanxi.demo.seeding import demo_login
+
+    try:
+        return demo_login()
+    finally:
+        connections.close_all()  # the children open their own
 
 
 def serve(argv: list[str]) -> int:
@@ -59,7 +73,11 @@ def serve(argv: list[str]) -> int:
         sys.exit(f"guanxi: {args.host}:{args.port} is in use; choose another with --port")
     _prepare()
     if args.demo:
+        startup.step("demo community: seeding (only what is missing)")
         manage(["demo"])
+    login = _demo_login()
+    startup.step("starting the web server, the task worker and the scheduler")
+    startup.quiet_web_server()
     python = sys.executable
     children: list[Child] = []
     if not args.no_worker:
@@ -83,8 +101,14 @@ def serve(argv: list[str]) -> int:
         "off",
     ]
     children.append(Child("web server", web))
-    print(f"Guanxi is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    return Supervisor(children).run()
+    supervisor = Supervisor(children)
+    startup.announce_when_answering(
+        host=args.host,
+        port=args.port,
+        login=login,
+        still_starting=lambda: not supervisor.stopping,
+    )
+    return supervisor.run()
 
 
 def _port_free(host: str, port: int) -> bool:
