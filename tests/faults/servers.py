@@ -14,17 +14,13 @@ import time
 import uuid
 from pathlib import Path
 
+from tests.serving import free_port
+
 PG_VERSION_DIR = Path("/etc/postgresql")
 
 
 def _tool(name: str) -> str:
     return shutil.which(name) or name
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, *, up: bool, timeout: float = 20) -> None:

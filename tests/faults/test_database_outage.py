@@ -13,9 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.faults.servers import free_port
 from tests.platform.conftest import REPO, child_env
-from tests.serving import Serve, child_running, http_get, wait_until
+from tests.serving import Serve, child_running, free_port, http_get, wait_until
 
 pytestmark = pytest.mark.faults
 

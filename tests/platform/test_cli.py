@@ -18,9 +18,8 @@ from django_tasks_db.models import DBTaskResult
 
 from guanxi.core.scheduler import build_scheduler, run_resiliently
 from guanxi.core.tasks import housekeeping
-from tests.faults.servers import free_port
 from tests.platform.conftest import REPO, child_env
-from tests.serving import Serve, alive, child_running, children_of, http_get, wait_until
+from tests.serving import Serve, alive, child_running, children_of, free_port, http_get, wait_until
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
