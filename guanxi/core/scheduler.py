@@ -1,8 +1,9 @@
 """The periodic-job process: it only enqueues idempotent tasks; the worker runs them.
 
 Exactly one scheduler runs per deployment (`guanxi serve` starts it; at scale run
-`guanxi scheduler` once). A job that meets a database outage waits it out with a
-capped backoff instead of losing its run.
+`guanxi scheduler` once). Apps add their jobs with `register_job` from `ready()`, so
+core needs to know none of them. A job that meets a database outage waits it out with
+a capped backoff instead of losing its run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -23,6 +25,24 @@ logger = logging.getLogger(__name__)
 
 # How long a job keeps trying through an outage before its run is given up (and logged).
 GIVE_UP_AFTER = 60 * 60
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    enqueue: Callable[[], object]  # enqueues a task; never does the work itself
+    cron: dict[str, object]  # CronTrigger fields, e.g. {"minute": "*/15"}
+
+
+_jobs: dict[str, Job] = {}
+
+
+def register_job(job_id: str, enqueue: Callable[[], object], **cron: object) -> None:
+    _jobs[job_id] = Job(job_id, enqueue, cron)
+
+
+def registered_jobs() -> list[Job]:
+    return list(_jobs.values())
 
 
 def run_resiliently(job: Callable[[], None], *, give_up_after: float = GIVE_UP_AFTER) -> bool:
@@ -60,19 +80,22 @@ def enqueue_housekeeping() -> None:
     from guanxi.core.tasks import housekeeping
 
     housekeeping.enqueue()
-    logger.info("enqueued housekeeping")
 
 
-# id: (job, CronTrigger fields)
-JOBS: dict[str, tuple[Callable[[], None], dict[str, int]]] = {
-    "housekeeping": (enqueue_housekeeping, {"hour": 3, "minute": 17}),
-}
+def _logged(job: Job) -> Callable[[], None]:
+    def run() -> None:
+        job.enqueue()
+        logger.info("enqueued %s", job.id)
+
+    run.__name__ = job.id  # names the job in run_resiliently's log lines
+    return run
 
 
 def build_scheduler() -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC")
-    for job_id, (job, fields) in JOBS.items():
-        scheduler.add_job(run_resiliently, CronTrigger(**fields), args=[job], id=job_id)
+    register_job("housekeeping", enqueue_housekeeping, hour=3, minute=17)
+    for job in registered_jobs():
+        scheduler.add_job(run_resiliently, CronTrigger(**job.cron), args=[_logged(job)], id=job.id)
     return scheduler
 
 

@@ -99,7 +99,7 @@ def test_unknown_settings_error_is_one_line(tmp_path):
 def test_scheduler_has_the_nightly_housekeeping_job():
     scheduler = build_scheduler()
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"housekeeping"}
+    assert set(jobs) == {"housekeeping", "notification_emails"}
     trigger = jobs["housekeeping"].trigger
     assert isinstance(trigger, CronTrigger)
     fields = {field.name: str(field) for field in trigger.fields}
@@ -141,7 +141,7 @@ def test_scheduler_job_enqueues_housekeeping(db):
     Session.objects.create(
         session_key="stale", session_data="", expire_date=timezone.now() - timezone.timedelta(1)
     )
-    # At 03:17 the scheduler calls run_resiliently(enqueue_housekeeping), which opens
+    # At 03:17 the scheduler calls run_resiliently(<enqueue housekeeping>), which opens
     # fresh connections around it (tested against a real outage in tests/faults);
     # here the job runs inside the test's transaction. ImmediateBackend runs it now.
     assert job.func is run_resiliently
