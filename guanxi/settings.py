@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Answers the domain errors a page view lets through (after messages and htmx).
+    "guanxi.core.outcomes.DomainErrorMiddleware",
     # Last, so its 413 answer still passes through the header, session and locale
     # middleware above; none of them reads the body.
     "guanxi.core.middleware.RequestSizeLimitMiddleware",

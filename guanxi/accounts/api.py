@@ -1,15 +1,13 @@
 """API for profiles: anyone's by handle (visibility respected) and the member's own.
 
 Endpoints are thin: reads go through selectors.profile_view (which drops what the
-viewer may not see), writes through services (whose ValidationErrors become 422s with
-field errors via the API's error handlers).
+viewer may not see), writes through services (whose errors the API's handlers answer).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +15,12 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from guanxi.accounts import images, selectors, services
+from guanxi.accounts import selectors, services
 from guanxi.accounts.models import SECTION_KEYS, User
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
+from guanxi.core.errors import Invalid
 from guanxi.core.visibility import Visibility
 
 router = Router(tags=["profiles"])
@@ -264,14 +262,7 @@ def my_profile_patch(request: HttpRequest, payload: ProfilePatch):
     "413 when the file is too large, 422 when it is not an image.",
 )
 def my_photo_upload(request: HttpRequest, photo: File[UploadedFile]):
-    profile = selectors.profile_for_owner(user=request.auth)
-    try:
-        services.profile_photo_set(profile=profile, upload=photo)
-    except ValidationError as exc:
-        message = " ".join(exc.messages)
-        if exc.code == images.CODE_TOO_LARGE:
-            raise ApiError(413, "payload_too_large", message, {"photo": exc.messages}) from None
-        raise ApiError(422, "invalid", message, {"photo": exc.messages}) from None
+    services.profile_photo_set(profile=selectors.profile_for_owner(user=request.auth), upload=photo)
     return _own_view(request)
 
 
@@ -378,12 +369,7 @@ def _entry_changes(payload: Schema, *, nullable: tuple[str, ...]) -> dict[str, A
     data = payload.model_dump(exclude_unset=True)
     for field, value in data.items():
         if value is None and field not in nullable:
-            raise ApiError(
-                422,
-                "invalid",
-                _("Some fields are not valid."),
-                {field: [_("This field cannot be empty.")]},
-            )
+            raise Invalid(fields={field: [_("This field cannot be empty.")]})
     return data
 
 

@@ -15,7 +15,7 @@ from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
 from guanxi.accounts.selectors import user_for_token
-from guanxi.api.errors import ApiError
+from guanxi.core.errors import NotAllowed, RateLimited
 from guanxi.core.ratelimit import client_ip, hit
 
 # Failed token attempts per IP per period before every token request from it gets a 429.
@@ -27,9 +27,10 @@ def _blocked_key(ip: str) -> str:
     return f"api-token-blocked:{ip}"
 
 
-def _too_many_attempts() -> ApiError:
-    return ApiError(
-        429, "rate_limited", _("Too many failed attempts with a token; try again in a minute.")
+def _too_many_attempts() -> RateLimited:
+    return RateLimited(
+        _("Too many failed attempts with a token; try again in a minute."),
+        retry_after=FAILED_TOKEN_PERIOD,
     )
 
 
@@ -62,10 +63,9 @@ class MemberSessionAuth(SessionAuth):
         if user is None or not user.is_authenticated:
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise ApiError(
-                403,
-                "csrf_failed",
+            raise NotAllowed(
                 _("The CSRF check failed. Send the X-CSRFToken header with the csrftoken cookie."),
+                code="csrf_failed",
             )
         return user
 

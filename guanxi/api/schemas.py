@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from ninja import Schema
 
+# A pattern for text fields that must say something: at least one non-space character.
+NOT_BLANK = r"\S"
+
 
 class MemberCard(Schema):
     """The summary of a member that lists show: never more than a card on the site does."""

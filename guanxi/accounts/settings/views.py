@@ -7,15 +7,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts import errors, selectors, services, tokens
+from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.accounts.services import account_delete
 from guanxi.accounts.settings.forms import AccountDeleteForm, TokenCreateForm
+from guanxi.core.errors import DomainError
+from guanxi.core.outcomes import add_to_form, form_status
 from guanxi.core.ratelimit import hit
 
 # Wrong-password attempts on the deletion form: a borrowed session must not be a
@@ -43,21 +45,14 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     created = raw = None
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
-        if not tokens.token_create_allowed(user=request.user):
-            form.is_valid()
-            form.add_error(None, _("You are creating tokens too fast. Try again in an hour."))
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 created, raw = services.access_token_create(
                     user=request.user, name=form.cleaned_data["name"]
                 )
-            except errors.TokenLimitReached:
-                form.add_error(
-                    None,
-                    _("You already have %(max)d tokens. Revoke one you no longer use first.")
-                    % {"max": tokens.MAX_TOKENS_PER_USER},
-                )
+            except DomainError as error:
+                add_to_form(form, error)
+                status = form_status(request, error)
             else:
                 form = TokenCreateForm()
     else:
@@ -83,12 +78,14 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = selectors.tokens_for_user(user=request.user).filter(pk=token_id).first()
-    if token is None or not services.access_token_revoke(user=request.user, token_id=token_id):
-        raise Http404
-    messages.success(
-        request, _("Token “%(name)s” revoked. It no longer works.") % {"name": token.name}
+    name = (
+        selectors.tokens_for_user(user=request.user)
+        .filter(pk=token_id)
+        .values_list("name", flat=True)
+        .first()
     )
+    services.access_token_revoke(user=request.user, token_id=token_id)
+    messages.success(request, _("Token “%(name)s” revoked. It no longer works.") % {"name": name})
     return redirect("settings_tokens")
 
 
