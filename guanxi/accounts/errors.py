@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.tokens import CREATE_RATE_PERIOD, MAX_TOKENS_PER_USER
 from guanxi.core.errors import Conflict, Invalid, NotFound, RateLimited
 
 
@@ -29,21 +28,9 @@ class TokenLimitReached(Conflict):
 
     code = "token_limit"
 
-    def __init__(self, message: str | None = None, **kwargs):
-        super().__init__(
-            message
-            or _("You already have %(max)d tokens. Revoke one you no longer use first.")
-            % {"max": MAX_TOKENS_PER_USER},
-            **kwargs,
-        )
-
 
 class TokensTooFast(RateLimited):
     default_message = _("You are creating tokens too fast. Try again in an hour.")
-
-    def __init__(self, message: str | None = None, **kwargs):
-        kwargs.setdefault("retry_after", CREATE_RATE_PERIOD)
-        super().__init__(message, **kwargs)
 
 
 class PhotoTooLarge(Invalid):

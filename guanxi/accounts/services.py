@@ -27,7 +27,6 @@ from guanxi.accounts.errors import (
     PhotoTooLarge,
     TokenLimitReached,
     TokenNotFound,
-    TokensTooFast,
     TooManyEntries,
 )
 from guanxi.accounts.models import (
@@ -47,7 +46,6 @@ from guanxi.accounts.tokens import (
     MAX_TOKENS_PER_USER,
     TOKEN_PREFIX,
     clean_token_name,
-    token_create_allowed,
     token_digest,
 )
 from guanxi.core.errors import Invalid
@@ -514,11 +512,8 @@ def account_delete(*, user: User) -> None:
 def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
     """Create a token and return it with the raw secret, which is shown once.
 
-    Raises TokensTooFast past the hourly limit of attempts, Invalid for a bad name and
-    TokenLimitReached at the cap.
+    Raises Invalid for a bad name and TokenLimitReached at the cap.
     """
-    if not token_create_allowed(user=user):
-        raise TokensTooFast
     try:
         name = clean_token_name(name)
     except ValidationError as exc:
@@ -526,7 +521,10 @@ def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
     # Lock the user row so two concurrent creations cannot both pass the cap.
     User.objects.select_for_update().filter(pk=user.pk).first()
     if AccessToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
-        raise TokenLimitReached
+        raise TokenLimitReached(
+            _("You already have %(max)d tokens. Revoke one you no longer use first.")
+            % {"max": MAX_TOKENS_PER_USER}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
         user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=token_digest(raw)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from guanxi.accounts.models import OpenTo, ProfileTag
+from guanxi.core.errors import Invalid, NotFound
 from guanxi.core.visibility import Visibility
 from guanxi.network import services
-from guanxi.network.errors import Invalid, NotFound
 from guanxi.network.models import (
     ConnectionRequest,
     Dismissal,

@@ -51,6 +51,7 @@ def token_list(request: HttpRequest):
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal access token")
 def token_create(request: HttpRequest, payload: TokenIn):
+    tokens.count_token_create_attempt(user=request.auth)
     token, raw = services.access_token_create(user=request.auth, name=payload.name)
     return Status(
         201,

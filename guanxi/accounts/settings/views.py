@@ -45,15 +45,18 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     created = raw = None
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
-        if form.is_valid():
-            try:
+        try:
+            tokens.count_token_create_attempt(user=request.user)
+            if form.is_valid():
                 created, raw = services.access_token_create(
                     user=request.user, name=form.cleaned_data["name"]
                 )
-            except DomainError as error:
-                add_to_form(form, error)
-                status = form_status(request, error)
-            else:
+        except DomainError as error:
+            form.is_valid()  # an error on a form that was never judged would be lost
+            add_to_form(form, error)
+            status = form_status(request, error)
+        else:
+            if created is not None:
                 form = TokenCreateForm()
     else:
         form = TokenCreateForm()
