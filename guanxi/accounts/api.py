@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.models import SECTION_KEYS, User
+from guanxi.accounts.models import (
+    SECTION_KEYS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Education,
+    Experience,
+    Profile,
+    User,
+)
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
 from guanxi.api.auth import member_auth
+from guanxi.api.schemas import NOT_BLANK
 from guanxi.core.errors import Invalid
 from guanxi.core.visibility import Visibility
 
@@ -100,18 +110,28 @@ class MyProfileOut(ProfileOut):
     visibility: dict[str, str]
 
 
+def _text(model: type[models.Model], name: str, default: Any = None, **kwargs: Any) -> Any:
+    """A schema field as long as the model's field allows (so the limit is documented)."""
+    max_length = model._meta.get_field(name).max_length
+    return Field(default, max_length=max_length, **kwargs)
+
+
+def _year(default: Any = None, **kwargs: Any) -> Any:
+    return Field(default, ge=YEAR_MIN, le=YEAR_MAX, **kwargs)
+
+
 class ProfilePatch(Schema):
     """Any subset of the profile. Lists replace the whole list; null or "" clears."""
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = None
-    headline: str | None = None
-    about: str | None = None
-    city: str | None = None
-    country: str | None = None
-    company: str | None = None
-    position: str | None = None
+    display_name: str | None = _text(Profile, "display_name", pattern=NOT_BLANK)
+    headline: str | None = _text(Profile, "headline")
+    about: str | None = _text(Profile, "about")
+    city: str | None = _text(Profile, "city")
+    country: str | None = _text(Profile, "country")
+    company: str | None = _text(Profile, "company")
+    position: str | None = _text(Profile, "position")
     skills: list[str] | None = None
     interests: list[str] | None = None
     languages: list[str] | None = None
@@ -124,43 +144,43 @@ class ProfilePatch(Schema):
 class ExperienceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    company: str
-    title: str
-    location: str = ""
-    start_year: int
-    end_year: int | None = None
-    description: str = ""
+    company: str = _text(Experience, "company", ..., pattern=NOT_BLANK)
+    title: str = _text(Experience, "title", ..., pattern=NOT_BLANK)
+    location: str = _text(Experience, "location", "")
+    start_year: int = _year(...)
+    end_year: int | None = _year(description="Not before start_year.")
+    description: str = _text(Experience, "description", "")
 
 
 class ExperiencePatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    company: str | None = None
-    title: str | None = None
-    location: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    description: str | None = None
+    company: str | None = _text(Experience, "company", pattern=NOT_BLANK)
+    title: str | None = _text(Experience, "title", pattern=NOT_BLANK)
+    location: str | None = _text(Experience, "location")
+    start_year: int | None = _year()
+    end_year: int | None = _year(description="Not before start_year; null clears it.")
+    description: str | None = _text(Experience, "description")
 
 
 class EducationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    school: str
-    degree: str = ""
-    field: str = ""
-    start_year: int | None = None
-    end_year: int | None = None
+    school: str = _text(Education, "school", ..., pattern=NOT_BLANK)
+    degree: str = _text(Education, "degree", "")
+    field: str = _text(Education, "field", "")
+    start_year: int | None = _year()
+    end_year: int | None = _year(description="Not before start_year.")
 
 
 class EducationPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    school: str | None = None
-    degree: str | None = None
-    field: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
+    school: str | None = _text(Education, "school", pattern=NOT_BLANK)
+    degree: str | None = _text(Education, "degree")
+    field: str | None = _text(Education, "field")
+    start_year: int | None = _year()
+    end_year: int | None = _year()
 
 
 # --- Helpers ---------------------------------------------------------------------------

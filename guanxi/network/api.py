@@ -100,7 +100,7 @@ def relationship(request, handle: str):
 
 
 class InvitationIn(Schema):
-    handle: str = Field(..., max_length=30)
+    handle: str = Field(..., min_length=1, max_length=30, description="Not your own.")
     note: str = Field("", max_length=REQUEST_NOTE_MAX)
 
 

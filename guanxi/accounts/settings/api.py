@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.api.auth import member_auth
+from guanxi.api.schemas import NOT_BLANK
 
 router = Router(tags=["account"], auth=member_auth)
 
@@ -36,7 +37,7 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=tokens.TOKEN_NAME_MAX)
+    name: str = Field(min_length=1, max_length=tokens.TOKEN_NAME_MAX, pattern=NOT_BLANK)
 
 
 @router.get("/me", response=MeOut, summary="The authenticated member's account")
