@@ -29,7 +29,7 @@ from guanxi.accounts.models import (
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK
+from guanxi.api.schemas import NOT_BLANK, Payload
 from guanxi.core.errors import Invalid
 from guanxi.core.visibility import Visibility
 
@@ -50,7 +50,7 @@ public_auth = [*member_auth, _anonymous]
 # --- Schemas -------------------------------------------------------------------------
 
 
-class LinkSchema(Schema):
+class LinkSchema(Payload):
     label: str = ""
     url: str
 
@@ -120,7 +120,7 @@ def _year(default: Any = None, **kwargs: Any) -> Any:
     return Field(default, ge=YEAR_MIN, le=YEAR_MAX, **kwargs)
 
 
-class ProfilePatch(Schema):
+class ProfilePatch(Payload):
     """Any subset of the profile. Lists replace the whole list; null or "" clears."""
 
     model_config = ConfigDict(extra="forbid")
@@ -141,7 +141,7 @@ class ProfilePatch(Schema):
     visibility: dict[str, str] | None = None
 
 
-class ExperienceIn(Schema):
+class ExperienceIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
     company: str = _text(Experience, "company", ..., pattern=NOT_BLANK)
@@ -152,7 +152,7 @@ class ExperienceIn(Schema):
     description: str = _text(Experience, "description", "")
 
 
-class ExperiencePatch(Schema):
+class ExperiencePatch(Payload):
     model_config = ConfigDict(extra="forbid")
 
     company: str | None = _text(Experience, "company", pattern=NOT_BLANK)
@@ -163,7 +163,7 @@ class ExperiencePatch(Schema):
     description: str | None = _text(Experience, "description")
 
 
-class EducationIn(Schema):
+class EducationIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
     school: str = _text(Education, "school", ..., pattern=NOT_BLANK)
@@ -173,7 +173,7 @@ class EducationIn(Schema):
     end_year: int | None = _year(description="Not before start_year.")
 
 
-class EducationPatch(Schema):
+class EducationPatch(Payload):
     model_config = ConfigDict(extra="forbid")
 
     school: str | None = _text(Education, "school", pattern=NOT_BLANK)

@@ -34,6 +34,36 @@ def error_statuses(method: str, *, authenticated: bool) -> list[int]:
     return sorted(statuses)
 
 
+class GuanxiSchema(OpenAPISchema):
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        details = super().operation_details(operation)
+        security = details.get("security")
+        if security and any(
+            not hasattr(auth, "openapi_security_schema") for auth in operation.auth_callbacks
+        ):
+            # An auth callback that lets anonymous callers in (public reads): say so with
+            # the empty requirement, or the document claims a credential is needed.
+            security.append({})
+        ref = {"$ref": REF_TEMPLATE.format(model=ErrorOut.__name__)}
+        for method in operation.methods:
+            for status in error_statuses(method.lower(), authenticated=bool(security)):
+                details["responses"].setdefault(
+                    status,
+                    {
+                        "description": str(default_message(status)),
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+        return details
+
+    def get_components(self) -> dict[str, Any]:
+        components = super().get_components()
+        error = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
+        components["schemas"].update(error.pop("$defs", {}))
+        components["schemas"][ErrorOut.__name__] = error
+        return components
+
+
 class GuanxiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__.split(".")
@@ -41,21 +71,9 @@ class GuanxiAPI(NinjaAPI):
         name = operation.view_func.__name__
         return name if name.startswith(f"{router}_") else f"{router}_{name}"
 
-    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
-        schema = super().get_openapi_schema(**kwargs)
-        error = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
-        schema["components"]["schemas"].update(error.pop("$defs", {}))
-        schema["components"]["schemas"][ErrorOut.__name__] = error
-        ref = {"$ref": REF_TEMPLATE.format(model=ErrorOut.__name__)}
-        for operations in schema["paths"].values():
-            for method, operation in operations.items():
-                responses = operation["responses"]
-                for status in error_statuses(method, authenticated="security" in operation):
-                    responses.setdefault(
-                        status,
-                        {
-                            "description": str(default_message(status)),
-                            "content": {"application/json": {"schema": ref}},
-                        },
-                    )
-        return schema
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return GuanxiSchema(self, path_prefix)

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
+from pydantic import model_validator
 
 # A pattern for text fields that must say something: at least one non-space character.
 NOT_BLANK = r"\S"
+
+
+class Payload(Schema):
+    """The base of every JSON request body: an object, nothing else.
+
+    ninja's Schema reads fields off any value (for ORM objects), so without this a body
+    such as `[null]` would pass as an object with every optional field left out.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # ninja has wrapped the input in its DjangoGetter by now: judge what it holds.
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("Expected a JSON object.")  # noqa: TRY004 - answered as a 422
+        return data
 
 
 class MemberCard(Schema):

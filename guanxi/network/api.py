@@ -14,7 +14,7 @@ from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import MemberCard, Page, page_meta
+from guanxi.api.schemas import MemberCard, Page, Payload, page_meta
 from guanxi.core.errors import Invalid, NotFound
 from guanxi.network import selectors, services
 from guanxi.network.errors import ConnectionsPrivate
@@ -99,7 +99,7 @@ def relationship(request, handle: str):
     )
 
 
-class InvitationIn(Schema):
+class InvitationIn(Payload):
     handle: str = Field(..., min_length=1, max_length=30, description="Not your own.")
     note: str = Field("", max_length=REQUEST_NOTE_MAX)
 
@@ -232,7 +232,7 @@ def unblock(request, handle: str):
     return Status(204, None)
 
 
-class PrivacyIO(Schema):
+class PrivacyIO(Payload):
     requests_from: Literal["everyone", "second", "nobody"]
     connections_visible_to: Literal["members", "connections", "only_me"]
 

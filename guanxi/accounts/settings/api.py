@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK
+from guanxi.api.schemas import NOT_BLANK, Payload
 
 router = Router(tags=["account"], auth=member_auth)
 
@@ -36,7 +36,7 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The secret. It is shown this once; store it now.")
 
 
-class TokenIn(Schema):
+class TokenIn(Payload):
     name: str = Field(min_length=1, max_length=tokens.TOKEN_NAME_MAX, pattern=NOT_BLANK)
 
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK
+from guanxi.api.schemas import NOT_BLANK, Payload
 from guanxi.network.introductions import services as intro
 from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.errors import IntroductionNotFound
@@ -34,7 +34,7 @@ class IntroducedMember(Schema):
     photo_url: str | None
 
 
-class IntroductionIn(Schema):
+class IntroductionIn(Payload):
     a_id: int = Field(gt=0, le=MAX_ID, description="One of your connections (not yourself).")
     b_id: int = Field(
         gt=0, le=MAX_ID, description="Another of your connections: not a_id, not yourself."
