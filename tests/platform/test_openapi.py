@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from ninja import Schema
 from ninja.openapi.schema import REF_TEMPLATE
 
 from guanxi.api.urls import api
@@ -40,18 +41,34 @@ def _models_of_every_route():
                     yield "validation", model
 
 
+def _clashes(models) -> set[str]:
+    """Names under which two different schemas appear across the given route models."""
+    seen: dict[tuple[str, str], str] = {}
+    clashes = set()
+    for mode, model in models:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode)
+        for name, definition in schema.get("$defs", {}).items():
+            text = json.dumps(definition, sort_keys=True)
+            if seen.setdefault((mode, name), text) != text:
+                clashes.add(name)
+    return clashes
+
+
 def test_no_two_schemas_share_a_name():
     """A name is one schema: two routes whose models differ under one name would leave
     one of them documented wrong (ninja keeps whichever it saw last)."""
-    seen: dict[tuple[str, str], str] = {}
-    clashes = set()
-    for mode, model in _models_of_every_route():
-        definitions = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode).get("$defs", {})
-        for name, schema in definitions.items():
-            text = json.dumps(schema, sort_keys=True)
-            if seen.setdefault((mode, name), text) != text:
-                clashes.add(name)
+    clashes = _clashes(_models_of_every_route())
     assert not clashes, f"schemas named alike but different: {sorted(clashes)}"
+
+
+def test_the_name_check_finds_a_clash():
+    def route_model(fields):
+        member = type("MemberOut", (Schema,), {"__annotations__": fields})
+        return type("Answer", (Schema,), {"__annotations__": {"member": member}})
+
+    first = route_model({"id": int})
+    second = route_model({"handle": str})
+    assert _clashes([("serialization", first), ("serialization", second)]) == {"MemberOut"}
 
 
 def test_the_member_schemas_are_named_apart(document):
