@@ -138,14 +138,23 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
     if action not in handlers:
         raise NotFound
     handler, success = handlers[action]
-    # With htmx the card is swapped for the outcome, said in its place.
+    person = selectors.invitation_counterpart(request.user.pk, request_id) if request.htmx else None
+
+    def row(outcome: Outcome) -> HttpResponse:
+        # The invitation's row says what happened, in place.
+        context = {
+            "request_id": request_id,
+            "person": person,
+            "notice": outcome.notice,
+            "error": outcome.error,
+        }
+        return render(request, "network/_invitation_outcome.html", context)
+
     return answer(
         request,
         lambda: handler(user=request.user, request_id=request_id),
         success=success,
-        fragment=lambda outcome: outcome_fragment(
-            request, outcome, tag="li", target_id=f"invitation-{request_id}"
-        ),
+        fragment=row,
         back_to=lambda: _back(request, "network_invitations"),
     )
 
