@@ -15,7 +15,7 @@ from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
 from guanxi.core.errors import NotFound
-from guanxi.core.outcomes import Outcome, answer, back, outcome_fragment
+from guanxi.core.outcomes import Outcome, answer, back
 from guanxi.core.pagination import page_of
 from guanxi.network import selectors, services
 from guanxi.network.forms import ConnectForm, ConnectionSearchForm, PrivacyForm
