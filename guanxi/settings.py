@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "guanxi.notifications.middleware.LanguageMemoryMiddleware",
+    # Answers the domain errors a page view lets through (after messages and htmx).
+    "guanxi.core.outcomes.DomainErrorMiddleware",
     # Last, so its 413 answer still passes through the header, session and locale
     # middleware above; none of them reads the body.
     "guanxi.core.middleware.RequestSizeLimitMiddleware",

@@ -1,28 +1,36 @@
 """API for profiles: anyone's by handle (visibility respected) and the member's own.
 
 Endpoints are thin: reads go through selectors.profile_view (which drops what the
-viewer may not see), writes through services (whose ValidationErrors become 422s with
-field errors via the API's error handlers).
+viewer may not see), writes through services (whose errors the API's handlers answer).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from guanxi.accounts import images, selectors, services
-from guanxi.accounts.models import SECTION_KEYS, User
+from guanxi.accounts import selectors, services
+from guanxi.accounts.models import (
+    SECTION_KEYS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Education,
+    Experience,
+    Profile,
+    User,
+)
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
+from guanxi.api.schemas import NOT_BLANK, Payload
+from guanxi.core.errors import Invalid
 from guanxi.core.visibility import Visibility
 
 router = Router(tags=["profiles"])
@@ -42,7 +50,7 @@ public_auth = [*member_auth, _anonymous]
 # --- Schemas -------------------------------------------------------------------------
 
 
-class LinkSchema(Schema):
+class LinkSchema(Payload):
     label: str = ""
     url: str
 
@@ -102,18 +110,28 @@ class MyProfileOut(ProfileOut):
     visibility: dict[str, str]
 
 
-class ProfilePatch(Schema):
+def _text(model: type[models.Model], name: str, default: Any = None, **kwargs: Any) -> Any:
+    """A schema field as long as the model's field allows (so the limit is documented)."""
+    max_length = model._meta.get_field(name).max_length
+    return Field(default, max_length=max_length, **kwargs)
+
+
+def _year(default: Any = None, **kwargs: Any) -> Any:
+    return Field(default, ge=YEAR_MIN, le=YEAR_MAX, **kwargs)
+
+
+class ProfilePatch(Payload):
     """Any subset of the profile. Lists replace the whole list; null or "" clears."""
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = None
-    headline: str | None = None
-    about: str | None = None
-    city: str | None = None
-    country: str | None = None
-    company: str | None = None
-    position: str | None = None
+    display_name: str | None = _text(Profile, "display_name", pattern=NOT_BLANK)
+    headline: str | None = _text(Profile, "headline")
+    about: str | None = _text(Profile, "about")
+    city: str | None = _text(Profile, "city")
+    country: str | None = _text(Profile, "country")
+    company: str | None = _text(Profile, "company")
+    position: str | None = _text(Profile, "position")
     skills: list[str] | None = None
     interests: list[str] | None = None
     languages: list[str] | None = None
@@ -123,46 +141,46 @@ class ProfilePatch(Schema):
     visibility: dict[str, str] | None = None
 
 
-class ExperienceIn(Schema):
+class ExperienceIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    company: str
-    title: str
-    location: str = ""
-    start_year: int
-    end_year: int | None = None
-    description: str = ""
+    company: str = _text(Experience, "company", ..., pattern=NOT_BLANK)
+    title: str = _text(Experience, "title", ..., pattern=NOT_BLANK)
+    location: str = _text(Experience, "location", "")
+    start_year: int = _year(...)
+    end_year: int | None = _year(description="Not before start_year.")
+    description: str = _text(Experience, "description", "")
 
 
-class ExperiencePatch(Schema):
+class ExperiencePatch(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    company: str | None = None
-    title: str | None = None
-    location: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    description: str | None = None
+    company: str | None = _text(Experience, "company", pattern=NOT_BLANK)
+    title: str | None = _text(Experience, "title", pattern=NOT_BLANK)
+    location: str | None = _text(Experience, "location")
+    start_year: int | None = _year()
+    end_year: int | None = _year(description="Not before start_year; null clears it.")
+    description: str | None = _text(Experience, "description")
 
 
-class EducationIn(Schema):
+class EducationIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    school: str
-    degree: str = ""
-    field: str = ""
-    start_year: int | None = None
-    end_year: int | None = None
+    school: str = _text(Education, "school", ..., pattern=NOT_BLANK)
+    degree: str = _text(Education, "degree", "")
+    field: str = _text(Education, "field", "")
+    start_year: int | None = _year()
+    end_year: int | None = _year(description="Not before start_year.")
 
 
-class EducationPatch(Schema):
+class EducationPatch(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    school: str | None = None
-    degree: str | None = None
-    field: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
+    school: str | None = _text(Education, "school", pattern=NOT_BLANK)
+    degree: str | None = _text(Education, "degree")
+    field: str | None = _text(Education, "field")
+    start_year: int | None = _year()
+    end_year: int | None = _year()
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -264,14 +282,7 @@ def my_profile_patch(request: HttpRequest, payload: ProfilePatch):
     "413 when the file is too large, 422 when it is not an image.",
 )
 def my_photo_upload(request: HttpRequest, photo: File[UploadedFile]):
-    profile = selectors.profile_for_owner(user=request.auth)
-    try:
-        services.profile_photo_set(profile=profile, upload=photo)
-    except ValidationError as exc:
-        message = " ".join(exc.messages)
-        if exc.code == images.CODE_TOO_LARGE:
-            raise ApiError(413, "payload_too_large", message, {"photo": exc.messages}) from None
-        raise ApiError(422, "invalid", message, {"photo": exc.messages}) from None
+    services.profile_photo_set(profile=selectors.profile_for_owner(user=request.auth), upload=photo)
     return _own_view(request)
 
 
@@ -378,12 +389,7 @@ def _entry_changes(payload: Schema, *, nullable: tuple[str, ...]) -> dict[str, A
     data = payload.model_dump(exclude_unset=True)
     for field, value in data.items():
         if value is None and field not in nullable:
-            raise ApiError(
-                422,
-                "invalid",
-                _("Some fields are not valid."),
-                {field: [_("This field cannot be empty.")]},
-            )
+            raise Invalid(fields={field: [_("This field cannot be empty.")]})
     return data
 
 

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from guanxi.accounts.handles import normalize_handle
+from guanxi.accounts.access import access_member
+from guanxi.accounts.errors import EntryNotFound
 from guanxi.accounts.models import (
     SECTIONS,
     AccessToken,
@@ -27,7 +27,7 @@ from guanxi.accounts.models import (
     User,
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
-from guanxi.core.visibility import Visibility, audience_level, hidden_member_ids
+from guanxi.core.visibility import Visibility, audience_level
 
 
 @dataclass(frozen=True)
@@ -109,24 +109,13 @@ class ProfileView:
         )
 
 
-def _active_profile(handle: str) -> Profile:
-    try:
-        return Profile.objects.select_related("user").get(
-            user__username=normalize_handle(handle), user__is_active=True
-        )
-    except Profile.DoesNotExist:
-        raise Http404("No such member.") from None
-
-
 def profile_view(*, viewer, handle: str) -> ProfileView:
     """What `viewer` (a user or AnonymousUser) may see of @handle's profile.
 
-    Raises Http404 for an unknown handle or an inactive account.
+    Raises MemberNotFound where `access_member` does (unknown, gone, or a block).
     """
-    profile = _active_profile(handle)
-    owner: User = profile.user
-    if owner.pk in hidden_member_ids(viewer):  # a block, either way: as if no such member
-        raise Http404("No such member.")
+    owner = access_member(viewer, handle, "view")
+    profile: Profile = owner.profile
     level = audience_level(viewer, owner.pk)
     is_owner = level == Visibility.ONLY_ME
 
@@ -235,14 +224,14 @@ def experience_for_owner(*, user: User, entry_id: int) -> Experience:
     try:
         return Experience.objects.get(pk=entry_id, profile__user=user)
     except (Experience.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such entry.") from None
+        raise EntryNotFound from None
 
 
 def education_for_owner(*, user: User, entry_id: int) -> Education:
     try:
         return Education.objects.get(pk=entry_id, profile__user=user)
     except (Education.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such entry.") from None
+        raise EntryNotFound from None
 
 
 # The member's own account (settings pages and the /me endpoint).

@@ -1,8 +1,9 @@
 """Writes for accounts and profiles. Keyword-only, typed, atomic.
 
-Every write validates fully before touching the database and raises Django's
-ValidationError (a dict of field -> messages) for bad input, so the site's forms and
-the API report the same errors and nothing is ever half-written.
+Every write validates fully before touching the database and raises Invalid (with
+field -> messages) for bad input, so the site's forms and the API report the same
+errors and nothing is ever half-written. Validators shared with forms (tags, links)
+raise Django's ValidationError; the services collect them into one Invalid.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts import images, tags
-from guanxi.accounts.errors import TokenLimitReached
+from guanxi.accounts.errors import (
+    PhotoTooLarge,
+    TokenLimitReached,
+    TokenNotFound,
+    TooManyEntries,
+)
 from guanxi.accounts.models import (
     SECTION_KEYS,
     AccessToken,
@@ -36,7 +42,13 @@ from guanxi.accounts.models import (
     normalize_text,
 )
 from guanxi.accounts.signals import member_deleted
-from guanxi.accounts.tokens import MAX_TOKENS_PER_USER, TOKEN_PREFIX, clean_token_name, token_digest
+from guanxi.accounts.tokens import (
+    MAX_TOKENS_PER_USER,
+    TOKEN_PREFIX,
+    clean_token_name,
+    token_digest,
+)
+from guanxi.core.errors import Invalid
 from guanxi.core.markdown import render_markdown
 from guanxi.core.signals import send_on_commit
 from guanxi.core.visibility import Visibility
@@ -95,7 +107,7 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.fields:
-            raise ValidationError(self.fields)
+            raise Invalid(fields=self.fields)
 
 
 def clean_links(links: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -203,8 +215,7 @@ def profile_update(
 ) -> Profile:
     """Change any part of a profile. None leaves a part as it is; "" or [] clears it.
 
-    Raises ValidationError({field: [messages]}) naming every bad field; then nothing
-    is saved.
+    Raises Invalid naming every bad field with its messages; then nothing is saved.
     """
     errors = _Errors()
     texts = {
@@ -341,9 +352,13 @@ def _delete_photo_on_commit(profile: Profile, name: str) -> None:
 def profile_photo_set(*, profile: Profile, upload: UploadedFile) -> Profile:
     """Replace the member's photo with a checked, square 512px JPEG made from `upload`.
 
-    Raises ValidationError with code "too_large" or "not_image".
+    Raises PhotoTooLarge (413) or Invalid (not an image), on the field `photo`.
     """
-    content = images.process_photo(upload)
+    try:
+        content = images.process_photo(upload)
+    except ValidationError as exc:
+        error = PhotoTooLarge if exc.code == images.CODE_TOO_LARGE else Invalid
+        raise error(" ".join(exc.messages), fields={"photo": exc.messages}) from None
     storage = profile.photo.storage
     old_name = profile.photo.name
     profile.photo.save("photo.jpg", content, save=False)
@@ -374,9 +389,7 @@ def profile_photo_remove(*, profile: Profile) -> Profile:
 def _apply_entry_fields(entry, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError(
-            {field: [_("This field cannot be set.")] for field in sorted(unknown)}
-        )
+        raise Invalid(fields={field: [_("This field cannot be set.")] for field in sorted(unknown)})
     for field, value in data.items():
         if isinstance(value, str):
             value = value.strip()
@@ -404,7 +417,7 @@ def _clean_entry(entry) -> None:
     ):
         errors["end_year"] = [_("The end year cannot be before the start year.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(fields=errors)
 
 
 def _lock_profile(profile: Profile) -> None:
@@ -417,7 +430,7 @@ def _lock_profile(profile: Profile) -> None:
 def experience_create(*, profile: Profile, data: Mapping[str, Any]) -> Experience:
     _lock_profile(profile)
     if Experience.objects.filter(profile=profile).count() >= MAX_EXPERIENCES:
-        raise ValidationError(
+        raise TooManyEntries(
             _("You can list at most %(max)d positions.") % {"max": MAX_EXPERIENCES}
         )
     entry = Experience(profile=profile)
@@ -444,7 +457,7 @@ def experience_delete(*, experience: Experience) -> None:
 def education_create(*, profile: Profile, data: Mapping[str, Any]) -> Education:
     _lock_profile(profile)
     if Education.objects.filter(profile=profile).count() >= MAX_EDUCATIONS:
-        raise ValidationError(_("You can list at most %(max)d schools.") % {"max": MAX_EDUCATIONS})
+        raise TooManyEntries(_("You can list at most %(max)d schools.") % {"max": MAX_EDUCATIONS})
     entry = Education(profile=profile)
     _apply_entry_fields(entry, data, EDUCATION_FIELDS)
     entry.school_key = normalize_text(entry.school or "")[:150]
@@ -499,13 +512,19 @@ def account_delete(*, user: User) -> None:
 def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
     """Create a token and return it with the raw secret, which is shown once.
 
-    Raises ValidationError for a bad name and TokenLimitReached at the cap.
+    Raises Invalid for a bad name and TokenLimitReached at the cap.
     """
-    name = clean_token_name(name)
+    try:
+        name = clean_token_name(name)
+    except ValidationError as exc:
+        raise Invalid.from_validation_error(exc) from None
     # Lock the user row so two concurrent creations cannot both pass the cap.
     User.objects.select_for_update().filter(pk=user.pk).first()
     if AccessToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
-        raise TokenLimitReached
+        raise TokenLimitReached(
+            _("You already have %(max)d tokens. Revoke one you no longer use first.")
+            % {"max": MAX_TOKENS_PER_USER}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
         user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=token_digest(raw)
@@ -514,10 +533,11 @@ def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
 
 
 @transaction.atomic
-def access_token_revoke(*, user: User, token_id: int) -> bool:
-    """Delete one of the member's tokens; False if it is not theirs (or does not exist)."""
+def access_token_revoke(*, user: User, token_id: int) -> None:
+    """Delete one of the member's tokens; TokenNotFound if it is not theirs (or is gone)."""
     deleted, _detail = AccessToken.objects.filter(user=user, pk=token_id).delete()
-    return bool(deleted)
+    if not deleted:
+        raise TokenNotFound
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.errors import TokensTooFast
 from guanxi.accounts.models import User
 from guanxi.core.ratelimit import hit
 
@@ -38,6 +39,8 @@ def clean_token_name(name: str) -> str:
     return name
 
 
-def token_create_allowed(*, user: User) -> bool:
-    """Count one creation attempt; False once the member is over the hourly limit."""
-    return hit(f"token-create:{user.pk}", limit=CREATE_RATE_LIMIT, period=CREATE_RATE_PERIOD)
+def count_token_create_attempt(*, user: User) -> None:
+    """Count one creation attempt (page and API alike, before the form or payload is
+    judged); TokensTooFast once the member is over the hourly limit."""
+    if not hit(f"token-create:{user.pk}", limit=CREATE_RATE_LIMIT, period=CREATE_RATE_PERIOD):
+        raise TokensTooFast(retry_after=CREATE_RATE_PERIOD)

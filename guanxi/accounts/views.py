@@ -13,8 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -25,6 +24,7 @@ from guanxi.accounts import selectors, services
 from guanxi.accounts.forms import profile as profile_forms
 from guanxi.accounts.forms.profile import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.accounts.models import Profile
+from guanxi.core.errors import DomainError, NotFound
 from guanxi.core.visibility import Visibility
 
 
@@ -110,7 +110,7 @@ def _render_section(
 def profile_edit_section(request: HttpRequest, section: str) -> HttpResponse:
     spec = SECTIONS_BY_SLUG.get(section)
     if spec is None:
-        raise Http404
+        raise NotFound
     profile = selectors.profile_for_owner(user=request.user)
     if request.method == "GET":
         tag_names = selectors.profile_tag_names(profile=profile) if _needs_tags(spec) else None
@@ -122,7 +122,7 @@ def profile_edit_section(request: HttpRequest, section: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.profile_update(profile=profile, **form.service_kwargs())
-        except ValidationError as exc:
+        except DomainError as exc:
             form.add_service_errors(exc)
     if form.errors:
         profile.refresh_from_db()
@@ -138,7 +138,7 @@ def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> 
     if form.is_valid():
         try:
             services.profile_photo_set(profile=profile, upload=form.cleaned_data["photo"])
-        except ValidationError as exc:
+        except DomainError as exc:
             form.add_service_errors(exc)
     if form.errors:
         profile.refresh_from_db()
@@ -202,7 +202,7 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             spec.create(profile=profile, data=form.cleaned_data)
-        except ValidationError as exc:
+        except DomainError as exc:
             form.add_service_errors(exc)
         else:
             return _saved_redirect(spec.slug)
@@ -222,7 +222,7 @@ def entry_edit(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             spec.update(entry=entry, data=form.cleaned_data)
-        except ValidationError as exc:
+        except DomainError as exc:
             form.add_service_errors(exc)
         else:
             return _saved_redirect(spec.slug)

@@ -14,7 +14,7 @@ from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
 from guanxi.accounts.selectors import user_for_token
-from guanxi.api.errors import ApiError
+from guanxi.core.errors import NotAllowed, RateLimited
 from guanxi.core.ratelimit import client_ip, hit
 
 # Failed token attempts per client address per period; beyond it, failures answer 429.
@@ -35,10 +35,9 @@ class TokenAuth(HttpBearer):
                 period=FAILED_TOKEN_PERIOD,
             )
             if not failures_allowed:
-                raise ApiError(
-                    429,
-                    "rate_limited",
+                raise RateLimited(
                     _("Too many failed attempts with a token; try again in a minute."),
+                    retry_after=FAILED_TOKEN_PERIOD,
                 )
             return None
         request.user = user
@@ -56,10 +55,9 @@ class MemberSessionAuth(SessionAuth):
         if user is None or not user.is_authenticated:
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise ApiError(
-                403,
-                "csrf_failed",
+            raise NotAllowed(
                 _("The CSRF check failed. Send the X-CSRFToken header with the csrftoken cookie."),
+                code="csrf_failed",
             )
         return user
 

@@ -1,8 +1,10 @@
 """The API's error shape: {"error": {"code", "message", "fields"?}} with the right status.
 
-Errors raised inside an endpoint are answered by the handlers installed on the NinjaAPI;
-errors Django answers before or around ninja (unknown route, wrong method, oversize
-body, server error) are reshaped by `ApiErrorShapeMiddleware` and the site's error views.
+The core hierarchy (`guanxi.core.errors`) is mapped here once for every router: an
+endpoint never converts an error by hand. Errors raised inside an endpoint are answered
+by the handlers installed on the NinjaAPI; errors Django answers before or around ninja
+(unknown route, wrong method, oversize body, server error) are reshaped by
+`ApiErrorShapeMiddleware` and the site's error views.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from guanxi.core.errors import DomainError
 
 API_PREFIX = "/api/"
 
@@ -58,17 +62,6 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX) or request.path.startswith(API_PREFIX)
 
 
-class ApiError(Exception):
-    """Raise from an endpoint or service adapter to answer with a given status and code."""
-
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields
-
-
 def error_body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
@@ -88,13 +81,33 @@ def _ninja_fields(errors: list[dict]) -> dict[str, list[str]]:
     return fields
 
 
+class ErrorDetail(Schema):
+    code: str = Field(description="Stable, for programs: not_found, invalid, rate_limited, ...")
+    message: str = Field(description="For people, in the caller's language.")
+    fields: dict[str, list[str]] | None = Field(
+        None, description="Invalid input: each bad field with its messages."
+    )
+
+
+class ErrorOut(Schema):
+    """Every error answer of the API."""
+
+    error: ErrorDetail
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    """Map errors to answers, once for every router: the core hierarchy that services,
+    selectors and access functions raise, and what ninja and Django raise around them."""
+
     def respond(request: HttpRequest, status: int, code: str, message: str, fields=None):
         return api.create_response(request, error_body(code, message, fields), status=status)
 
-    @api.exception_handler(ApiError)
-    def api_error(request, exc: ApiError):
-        return respond(request, exc.status, exc.code, exc.message, exc.fields)
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        response = respond(request, exc.status, exc.code, exc.message, exc.fields)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
@@ -102,19 +115,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, 422, "invalid", _("Some fields are not valid."), _ninja_fields(exc.errors)
         )
 
-    @api.exception_handler(ValidationError)
-    def django_validation_error(request, exc: ValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return respond(request, 422, "invalid", _("Some fields are not valid."), fields)
-
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):
         return respond(request, 401, "unauthenticated", _("Authentication is required."))
 
-    @api.exception_handler(PermissionDenied)
-    def permission_denied(request, exc):
-        return respond(request, 403, "forbidden", str(exc) or _("You may not do this."))
-
+    # Django's own, raised by the framework rather than by our code.
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, 404, "not_found", _("Not found."))
@@ -123,7 +128,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def too_big(request, exc):
         return respond(request, 413, "payload_too_large", _("The request is too large."))
 
-    # ninja raises these two with fixed English texts; answer them in the member's language.
+    # ninja raises these with fixed English texts; answer them in the member's language.
     ninja_messages = {
         "Cannot parse request body": lambda: _("The request body is not valid JSON."),
         "CSRF check Failed": lambda: _(

@@ -1,14 +1,13 @@
 """The one NinjaAPI object; each app contributes a router."""
 
-from ninja import NinjaAPI
-
 from guanxi.accounts.api import app_router as accounts_router
 from guanxi.api.errors import install_error_handlers
+from guanxi.api.openapi import GuanxiAPI
 from guanxi.directory.api import router as directory_router
 from guanxi.network.api import app_router as network_router
 from guanxi.notifications.api import router as notifications_router
 
-api = NinjaAPI(
+api = GuanxiAPI(
     title="Guanxi API",
     version="1",
     description="REST API of a Guanxi community. Authenticate with a personal access token "

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from guanxi.accounts.models import User
+from guanxi.core.errors import DomainError
 from guanxi.demo.graph import demo_shape, seed_graph
 from guanxi.network import selectors
-from guanxi.network.errors import NetworkError
 from guanxi.network.introductions.services import introduction_create
 from guanxi.network.models import Connection, ConnectionRequest, Introduction
 from guanxi.network.suggestions.recompute import recompute_all
@@ -110,7 +110,7 @@ def _seed_introductions(ids: list[int], rng: random.Random) -> int:
         a, b = rng.sample(friends, 2)
         try:
             introduction_create(introducer=introducer, a_id=a, b_id=b, note=INTRODUCTION_NOTE)
-        except NetworkError:  # already connected, a limit, ...: try another pair
+        except DomainError:  # already connected, a limit, ...: try another pair
             continue
         made += 1
     return made

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from guanxi.api.auth import session_auth, token_auth
-from guanxi.api.errors import ApiError
+from guanxi.core.errors import Invalid
 from guanxi.directory import selectors
 from guanxi.directory.forms import DirectoryFilterForm
 from guanxi.directory.selectors import MemberCard
@@ -43,7 +43,7 @@ class DirectoryQuery(Schema):
     page: int = Field(1, description="Page number, from 1.")
 
 
-class MemberOut(Schema):
+class DirectoryMember(Schema):
     handle: str
     display_name: str
     headline: str
@@ -60,7 +60,7 @@ class MemberOut(Schema):
 
 
 class MembersPage(Schema):
-    items: list[MemberOut]
+    items: list[DirectoryMember]
     page: int
     page_size: int
     total: int = Field(description="How many members match (see total_is).")
@@ -71,8 +71,8 @@ class MembersPage(Schema):
     has_next: bool
 
 
-def _member_out(card: MemberCard) -> MemberOut:
-    return MemberOut(
+def _member_out(card: MemberCard) -> DirectoryMember:
+    return DirectoryMember(
         handle=card.handle,
         display_name=card.display_name,
         headline=card.headline,
@@ -94,12 +94,7 @@ def search_members(request: HttpRequest, params: Query[DirectoryQuery]):
     callers search public sections only."""
     form = DirectoryFilterForm(params.model_dump(exclude_none=True))
     if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some fields are not valid."),
-            fields={name: list(errors) for name, errors in form.errors.items()},
-        )
+        raise Invalid(fields={name: list(errors) for name, errors in form.errors.items()})
     page_size = settings.GUANXI_DIRECTORY_PAGE_SIZE
     try:
         result = selectors.directory_search(
@@ -109,13 +104,8 @@ def search_members(request: HttpRequest, params: Query[DirectoryQuery]):
             page_size=page_size,
         )
     except selectors.PageOutOfRange as exc:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some fields are not valid."),
-            fields={
-                "page": [_("The last page is %(last)d.") % {"last": exc.last_page}],
-            },
+        raise Invalid(
+            fields={"page": [_("The last page is %(last)d.") % {"last": exc.last_page}]}
         ) from None
     return MembersPage(
         items=[_member_out(card) for card in result.items],

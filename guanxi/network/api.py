@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Literal
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from guanxi.accounts.access import access_member
+from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
-from guanxi.api.schemas import MemberCard, Page, page_meta
+from guanxi.api.schemas import MemberCard, Page, Payload, page_meta
+from guanxi.core.errors import Invalid, NotFound
 from guanxi.network import selectors, services
-from guanxi.network.errors import NetworkError, NotFound
+from guanxi.network.errors import ConnectionsPrivate
 from guanxi.network.introductions.api import router as introductions_router
 from guanxi.network.models import Block, ConnectionRequest, PrivacySettings
 from guanxi.network.services import REQUEST_NOTE_MAX
@@ -24,24 +27,14 @@ router = Router(tags=["network"], auth=member_auth)
 PER_PAGE = 50
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except NetworkError as error:
-        raise ApiError(error.status, error.code, error.message) from None
-
-
-def _member(request: HttpRequest, handle: str):
-    try:
-        return selectors.member_for_viewer(request.user, handle)
-    except Http404:
-        raise ApiError(404, "not_found", str(NotFound.default_message)) from None
+def _member(request: HttpRequest, handle: str) -> User:
+    return access_member(request.user, handle, "view")
 
 
 def _paged(request: HttpRequest, queryset, page: int):
     paginator = Paginator(queryset, PER_PAGE)
     if page < 1 or (page > paginator.num_pages and page != 1):
-        raise ApiError(404, "not_found", str(NotFound.default_message))
+        raise NotFound(_("There is no such page."))
     return paginator.page(min(page, paginator.num_pages))
 
 
@@ -56,11 +49,12 @@ def _member_list(request, users, page: int) -> MemberList:
 
 
 @router.get("/connections", response=MemberList, summary="My connections")
-def my_connections(request, q: str = "", sort: Literal["name", "recent"] = "name", page: int = 1):
-    if len(q) > 100:
-        raise ApiError(
-            422, "invalid", "q: at most 100 characters", {"q": ["at most 100 characters"]}
-        )
+def my_connections(
+    request,
+    q: str = Query("", max_length=100),
+    sort: Literal["name", "recent"] = "name",
+    page: int = 1,
+):
     users = selectors.connections_page_queryset(
         request.user.pk, viewer_id=request.user.pk, q=q, sort=sort
     )
@@ -71,7 +65,7 @@ def my_connections(request, q: str = "", sort: Literal["name", "recent"] = "name
 def member_connections(request, handle: str, page: int = 1):
     owner = _member(request, handle)
     if not selectors.may_see_connections(request.user, owner.pk):
-        raise ApiError(403, "forbidden", "This member's connections are private.")
+        raise ConnectionsPrivate
     users = selectors.connections_page_queryset(owner.pk, viewer_id=request.user.pk)
     return _member_list(request, users, page)
 
@@ -91,7 +85,7 @@ class RelationshipOut(Schema):
 def relationship(request, handle: str):
     other = _member(request, handle)
     if other.pk == request.user.pk:
-        raise ApiError(422, "invalid", "That is you.")
+        raise Invalid(_("That is you."), fields={"handle": [_("Name another member.")]})
     rel = selectors.relationship(request.user.pk, other.pk)
     return RelationshipOut(
         degree=rel.degree,
@@ -105,8 +99,8 @@ def relationship(request, handle: str):
     )
 
 
-class InvitationIn(Schema):
-    handle: str = Field(..., max_length=30)
+class InvitationIn(Payload):
+    handle: str = Field(..., min_length=1, max_length=30, description="Not your own.")
     note: str = Field("", max_length=REQUEST_NOTE_MAX)
 
 
@@ -149,8 +143,7 @@ def invitations_sent(request):
 @router.post("/invitations", response={201: InvitationResult}, summary="Invite a member to connect")
 def invitation_send(request, payload: InvitationIn):
     other = _member(request, payload.handle)
-    outcome = _call(
-        services.connection_request_send,
+    outcome = services.connection_request_send(
         sender=request.user,
         recipient_id=other.pk,
         note=payload.note,
@@ -162,13 +155,13 @@ def invitation_send(request, payload: InvitationIn):
 
 @router.post("/invitations/{invitation_id}/accept", response={200: InvitationResult})
 def invitation_accept(request, invitation_id: int):
-    _call(services.connection_request_accept, user=request.user, request_id=invitation_id)
+    services.connection_request_accept(user=request.user, request_id=invitation_id)
     return InvitationResult(status="connected")
 
 
 @router.post("/invitations/{invitation_id}/ignore", response={204: None})
 def invitation_ignore(request, invitation_id: int):
-    _call(services.connection_request_ignore, user=request.user, request_id=invitation_id)
+    services.connection_request_ignore(user=request.user, request_id=invitation_id)
     return Status(204, None)
 
 
@@ -176,14 +169,14 @@ def invitation_ignore(request, invitation_id: int):
     "/invitations/{invitation_id}", response={204: None}, summary="Withdraw an invitation"
 )
 def invitation_withdraw(request, invitation_id: int):
-    _call(services.connection_request_withdraw, user=request.user, request_id=invitation_id)
+    services.connection_request_withdraw(user=request.user, request_id=invitation_id)
     return Status(204, None)
 
 
 @router.delete("/connections/{handle}", response={204: None}, summary="Remove a connection")
 def connection_remove(request, handle: str):
     other = _member(request, handle)
-    _call(services.connection_remove, user=request.user, other_id=other.pk)
+    services.connection_remove(user=request.user, other_id=other.pk)
     return Status(204, None)
 
 
@@ -202,7 +195,7 @@ def following(request, page: int = 1):
 @router.put("/following/{handle}", response={204: None}, summary="Follow a member")
 def follow(request, handle: str):
     other = _member(request, handle)
-    _call(services.follow, follower=request.user, followee_id=other.pk)
+    services.follow(follower=request.user, followee_id=other.pk)
     return Status(204, None)
 
 
@@ -225,8 +218,8 @@ def block(request, handle: str):
     # and must not reveal their block.
     other = User.objects.filter(username=handle.lower()).first()
     if other is None:
-        raise ApiError(404, "not_found", str(NotFound.default_message))
-    _call(services.block, blocker=request.user, blocked_id=other.pk)
+        raise MemberNotFound
+    services.block(blocker=request.user, blocked_id=other.pk)
     return Status(204, None)
 
 
@@ -234,12 +227,12 @@ def block(request, handle: str):
 def unblock(request, handle: str):
     blocked = Block.objects.filter(blocker=request.user, blocked__username=handle.lower()).first()
     if blocked is None:
-        raise ApiError(404, "not_found", str(NotFound.default_message))
+        raise MemberNotFound
     services.unblock(blocker=request.user, blocked_id=blocked.blocked_id)
     return Status(204, None)
 
 
-class PrivacyIO(Schema):
+class PrivacyIO(Payload):
     requests_from: Literal["everyone", "second", "nobody"]
     connections_visible_to: Literal["members", "connections", "only_me"]
 
@@ -254,7 +247,7 @@ def privacy_get(request):
 
 @router.put("/privacy", response=PrivacyIO)
 def privacy_put(request, payload: PrivacyIO):
-    saved: PrivacySettings = _call(services.privacy_update, user=request.user, **payload.dict())
+    saved: PrivacySettings = services.privacy_update(user=request.user, **payload.dict())
     return PrivacyIO(
         requests_from=saved.requests_from, connections_visible_to=saved.connections_visible_to
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 
 from guanxi.accounts.models import User
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
@@ -66,27 +65,6 @@ def is_following(follower_id: int, followee_id: int) -> bool:
 
 def mutual_connection_ids(a_id: int, b_id: int) -> set[int]:
     return connection_ids(a_id) & connection_ids(b_id)
-
-
-def member_for_viewer(viewer, handle: str) -> User:
-    """The active member with `handle`, unless a block stands between them and the viewer.
-
-    Raises Http404 either way, so a blocked member cannot tell a block from a typo.
-    """
-    member = (
-        User.objects.select_related("profile")
-        .filter(username=handle.lower(), is_active=True)
-        .first()
-    )
-    if member is None:
-        raise Http404
-    if (
-        viewer.is_authenticated
-        and viewer.pk != member.pk
-        and is_blocked_either_way(viewer.pk, member.pk)
-    ):
-        raise Http404
-    return member
 
 
 def may_see_connections(viewer, owner_id: int) -> bool:

@@ -11,11 +11,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.core.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.core.ratelimit import hit
 from guanxi.core.signals import send_on_commit
 from guanxi.network import selectors, signals
-from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
+from guanxi.network.errors import (
+    AlreadyDone,
+    InvitationNotFound,
+    RequestsNotAccepted,
+)
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 from guanxi.notifications.services import notify
 
@@ -44,7 +50,7 @@ def _visible_member(viewer: User, other_id: int) -> User:
     """The other member if active and not blocked either way; NotFound otherwise."""
     other = User.objects.filter(pk=other_id, is_active=True).first()
     if other is None or selectors.is_blocked_either_way(viewer.pk, other_id):
-        raise NotFound
+        raise MemberNotFound
     return other
 
 
@@ -83,11 +89,11 @@ def _accept(request: ConnectionRequest) -> Connection:
 def _check_may_request(sender: User, recipient: User) -> None:
     privacy = selectors.privacy_for(recipient.pk)
     if privacy.requests_from == PrivacySettings.RequestsFrom.NOBODY:
-        raise NotAllowed
+        raise RequestsNotAccepted
     if privacy.requests_from == PrivacySettings.RequestsFrom.SECOND_DEGREE and not (
         selectors.mutual_connection_ids(sender.pk, recipient.pk)
     ):
-        raise NotAllowed(
+        raise RequestsNotAccepted(
             _("This member only accepts requests from people with a mutual connection.")
         )
 
@@ -106,8 +112,8 @@ def connection_request_send(*, sender: User, recipient_id: int, note: str = "") 
                 return _send(sender, recipient_id, note)
         except IntegrityError:
             if attempt:
-                raise Conflict from None
-    raise Conflict  # pragma: no cover - loop always returns or raises
+                raise AlreadyDone from None
+    raise AlreadyDone  # pragma: no cover - loop always returns or raises
 
 
 def _send(sender: User, recipient_id: int, note: str) -> RequestOutcome:
@@ -151,7 +157,7 @@ def _locked_request(request_id: int, **owner: User) -> ConnectionRequest:
         .first()
     )
     if pair is None:
-        raise NotFound(_("This invitation no longer exists."))
+        raise InvitationNotFound
     _lock_pair(*pair)
     request = (
         ConnectionRequest.objects.select_for_update()
@@ -160,7 +166,7 @@ def _locked_request(request_id: int, **owner: User) -> ConnectionRequest:
         .first()
     )
     if request is None:
-        raise NotFound(_("This invitation no longer exists."))
+        raise InvitationNotFound
     return request
 
 
@@ -217,7 +223,7 @@ def block(*, blocker: User, blocked_id: int) -> None:
     if blocker.pk == blocked_id:
         raise Invalid(_("You cannot block yourself."))
     if not User.objects.filter(pk=blocked_id).exists():
-        raise NotFound
+        raise MemberNotFound
     _lock_pair(blocker.pk, blocked_id)
     Block.objects.get_or_create(blocker=blocker, blocked_id=blocked_id)
     low, high = selectors.pair(blocker.pk, blocked_id)

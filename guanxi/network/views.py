@@ -6,16 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guanxi.accounts.access import access_member
+from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.core.errors import NotFound
+from guanxi.core.outcomes import Outcome, answer, back
 from guanxi.core.pagination import page_of
 from guanxi.network import selectors, services
-from guanxi.network.errors import NetworkError
 from guanxi.network.forms import ConnectForm, ConnectionSearchForm, PrivacyForm
 from guanxi.network.models import Block
 from guanxi.network.templatetags.network_tags import relationship_context
@@ -24,49 +26,40 @@ PER_PAGE = 24
 
 
 def _back(request: HttpRequest, fallback: str = "network_connections") -> HttpResponse:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return back(request, fallback)
 
 
 def _member_id(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("user_id", ""))
     except ValueError:
-        raise Http404 from None
+        raise MemberNotFound from None
 
 
-def _relationship_response(
-    request: HttpRequest, other_id: int, *, notice: str = "", error: str = ""
-) -> HttpResponse:
-    """htmx swaps the relationship panel in place, with the outcome written inside it;
-    a plain form post goes back, with the outcome as a flash message."""
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif notice:
-            messages.success(request, notice)
-        return _back(request)
-    other = User.objects.select_related("profile").filter(pk=other_id).first()
-    if other is None:
-        raise Http404
-    context = relationship_context({"request": request, "user": request.user}, other)
-    context.update(notice=notice, error=error)
-    return render(request, "network/_relationship.html", context)
+def _panel(request: HttpRequest, other_id: int):
+    """The relationship panel, re-rendered with an action's outcome inside it."""
+
+    def render_panel(outcome: Outcome) -> HttpResponse:
+        other = User.objects.select_related("profile").filter(pk=other_id).first()
+        if other is None:
+            raise MemberNotFound
+        context = relationship_context({"request": request, "user": request.user}, other)
+        context.update(notice=outcome.notice, error=outcome.error)
+        return render(request, "network/_relationship.html", context)
+
+    return render_panel
 
 
 def _act(request: HttpRequest, action, success: str) -> HttpResponse:
-    """Run `action(other_id)`; it may return a message that replaces `success`."""
+    """Run `action(other_id)` on the relationship panel; it may return a message that
+    replaces `success`."""
     other_id = _member_id(request)
-    try:
-        outcome = action(other_id)
-    except NetworkError as error:
-        return _relationship_response(request, other_id, error=error.message)
-    return _relationship_response(
-        request, other_id, notice=outcome if isinstance(outcome, str) else success
+    return answer(
+        request,
+        lambda: action(other_id),
+        success=success,
+        fragment=_panel(request, other_id),
+        back_to=lambda: _back(request),
     )
 
 
@@ -117,12 +110,7 @@ def unfollow(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def block(request: HttpRequest) -> HttpResponse:
-    other_id = _member_id(request)
-    try:
-        services.block(blocker=request.user, blocked_id=other_id)
-    except NetworkError as error:
-        messages.error(request, error.message)
-        return _back(request)
+    services.block(blocker=request.user, blocked_id=_member_id(request))
     messages.success(request, _("Blocked. You will no longer see each other."))
     # Their profile is now hidden from us: go to the list where blocks are undone.
     return redirect("network_privacy")
@@ -148,24 +136,27 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
         "withdraw": (services.connection_request_withdraw, _("Invitation withdrawn.")),
     }
     if action not in handlers:
-        raise Http404
+        raise NotFound
     handler, success = handlers[action]
     person = selectors.invitation_counterpart(request.user.pk, request_id) if request.htmx else None
-    notice, error = success, ""
-    try:
-        handler(user=request.user, request_id=request_id)
-    except NetworkError as failure:
-        notice, error = "", failure.message
-    if request.htmx:
-        # The invitation's row says what happened, in place (a 200: htmx does not swap
-        # 4xx answers, and a flash message would only show up a page later).
-        context = {"request_id": request_id, "person": person, "notice": notice, "error": error}
+
+    def row(outcome: Outcome) -> HttpResponse:
+        # The invitation's row says what happened, in place.
+        context = {
+            "request_id": request_id,
+            "person": person,
+            "notice": outcome.notice,
+            "error": outcome.error,
+        }
         return render(request, "network/_invitation_outcome.html", context)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, notice)
-    return _back(request, "network_invitations")
+
+    return answer(
+        request,
+        lambda: handler(user=request.user, request_id=request_id),
+        success=success,
+        fragment=row,
+        back_to=lambda: _back(request, "network_invitations"),
+    )
 
 
 @login_required
@@ -174,7 +165,7 @@ def connections(request: HttpRequest) -> HttpResponse:
 
 
 def member_connections(request: HttpRequest, handle: str) -> HttpResponse:
-    owner = selectors.member_for_viewer(request.user, handle)
+    owner = access_member(request.user, handle, "view")
     if not selectors.may_see_connections(request.user, owner.pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

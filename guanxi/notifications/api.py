@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema
 
 from guanxi.api.auth import member_auth
+from guanxi.api.schemas import Payload
 from guanxi.notifications import selectors, services
 
 router = Router(tags=["notifications"], auth=member_auth)
@@ -29,7 +30,7 @@ class NotificationList(Schema):
     items: list[NotificationOut]
 
 
-class MarkRead(Schema):
+class MarkRead(Payload):
     ids: list[int] | None = Field(None, max_length=500)
 
 

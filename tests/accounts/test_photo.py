@@ -13,6 +13,7 @@ from PIL import Image
 
 from guanxi.accounts import images, services
 from guanxi.accounts.models import Profile
+from guanxi.core.errors import Invalid
 
 
 def png_bytes(size=(800, 400), color=(200, 30, 30, 255), mode="RGBA") -> bytes:
@@ -196,7 +197,7 @@ def test_a_refused_upload_keeps_the_current_photo(alice, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         services.profile_photo_set(profile=profile, upload=upload(jpeg_bytes()))
     name = profile.photo.name
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.profile_photo_set(profile=profile, upload=upload(b"not an image"))
     assert Profile.objects.get(pk=alice.pk).photo.name == name
     assert default_storage.exists(name)

@@ -256,7 +256,7 @@ def test_others_entries_are_404(alice, bob, login):
     assert exp.title == "T" and edu.school == "Fudan"
 
 
-def test_entry_limit_is_422(alice, login):
+def test_entry_limit_is_409(alice, login):
     for i in range(services.MAX_EXPERIENCES):
         services.experience_create(
             profile=alice.profile, data={"company": f"C{i}", "title": "T", "start_year": 2000}
@@ -266,7 +266,8 @@ def test_entry_limit_is_422(alice, login):
         {"company": "One more", "title": "T", "start_year": 2000},
         content_type="application/json",
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "entry_limit"
     assert Experience.objects.count() == services.MAX_EXPERIENCES
 
 

@@ -1,10 +1,11 @@
 """Profile writes: validation, lookup keys, Markdown, lists, entries; nothing half-written."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from guanxi.accounts import services
+from guanxi.accounts.errors import TooManyEntries
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile, normalize_text
+from guanxi.core.errors import Invalid
 from guanxi.core.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -63,9 +64,9 @@ def test_about_is_rendered_and_sanitised(bob):
 
 
 def test_display_name_cannot_be_empty(bob):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.profile_update(profile=bob.profile, display_name="   ")
-    assert "display_name" in exc.value.message_dict
+    assert "display_name" in exc.value.fields
     assert reload(bob).display_name == "Bob Li"
 
 
@@ -82,15 +83,15 @@ def test_display_name_cannot_be_empty(bob):
     ],
 )
 def test_over_long_fields_are_refused_and_nothing_is_saved(bob, field, length):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.profile_update(profile=bob.profile, listed=False, **{field: "x" * length})
-    assert field in exc.value.message_dict
+    assert field in exc.value.fields
     assert reload(bob).listed is True
     assert len(getattr(reload(bob), field)) < length
 
 
 def test_every_bad_field_is_reported_at_once(bob):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.profile_update(
             profile=bob.profile,
             headline="x" * 500,
@@ -99,7 +100,7 @@ def test_every_bad_field_is_reported_at_once(bob):
             open_to=["flying"],
             visibility={"about": "everyone"},
         )
-    assert set(exc.value.message_dict) == {"headline", "skills", "links", "open_to", "visibility"}
+    assert set(exc.value.fields) == {"headline", "skills", "links", "open_to", "visibility"}
 
 
 def test_open_to_accepts_members_values_and_names(bob):
@@ -108,16 +109,16 @@ def test_open_to_accepts_members_values_and_names(bob):
     services.profile_update(profile=bob.profile, open_to=[])
     assert reload(bob).open_to == 0
     for bad in (["nope"], [3], [999]):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Invalid):
             services.profile_update(profile=bob.profile, open_to=bad)
 
 
 def test_languages_are_normalised_and_bounded(bob):
     services.profile_update(profile=bob.profile, languages=[" English ", "english", "粤语", ""])
     assert reload(bob).languages == ["English", "粤语"]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.profile_update(profile=bob.profile, languages=[f"L{i}" for i in range(11)])
-    assert "languages" in exc.value.message_dict
+    assert "languages" in exc.value.fields
 
 
 def test_links_are_checked(bob):
@@ -149,19 +150,19 @@ def test_links_are_checked(bob):
     ],
 )
 def test_bad_links_are_refused(bob, url):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.profile_update(profile=bob.profile, links=[{"label": "x", "url": url}])
-    assert "links" in exc.value.message_dict
+    assert "links" in exc.value.fields
     assert reload(bob).links == []
 
 
 def test_at_most_ten_links_and_bounded_labels(bob):
     links = [{"label": f"L{i}", "url": f"https://example.com/{i}"} for i in range(11)]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.profile_update(profile=bob.profile, links=links)
     services.profile_update(profile=bob.profile, links=links[:10])
     assert len(reload(bob).links) == 10
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.profile_update(
             profile=bob.profile, links=[{"label": "x" * 61, "url": "https://example.com"}]
         )
@@ -179,7 +180,7 @@ def test_visibility_and_listing(bob):
     assert profile.vis_links == Visibility.PUBLIC
     assert profile.listed is False
     for bad in ({"photo": "public"}, {"about": 7}, {"about": "friends"}, {"about": True}):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Invalid):
             services.profile_update(profile=bob.profile, visibility=bad)
 
 
@@ -210,16 +211,16 @@ def test_experience_crud(bob):
 
 
 def test_experience_end_before_start_is_refused(bob):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.experience_create(
             profile=bob.profile,
             data={"company": "Acme", "title": "Engineer", "start_year": 2020, "end_year": 2019},
         )
-    assert "end_year" in exc.value.message_dict
+    assert "end_year" in exc.value.fields
     entry = services.experience_create(
         profile=bob.profile, data={"company": "Acme", "title": "Engineer", "start_year": 2020}
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.experience_update(experience=entry, data={"end_year": 2010})
     entry.refresh_from_db()
     assert entry.end_year is None
@@ -240,7 +241,7 @@ def test_experience_end_before_start_is_refused(bob):
     ],
 )
 def test_bad_experience_is_refused(bob, data):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.experience_create(profile=bob.profile, data=data)
     assert not Experience.objects.filter(profile=bob.profile).exists()
 
@@ -250,13 +251,13 @@ def test_entry_counts_are_bounded(bob):
         services.experience_create(
             profile=bob.profile, data={"company": f"C{i}", "title": "T", "start_year": 2000}
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(TooManyEntries):
         services.experience_create(
             profile=bob.profile, data={"company": "One more", "title": "T", "start_year": 2000}
         )
     for i in range(services.MAX_EDUCATIONS):
         services.education_create(profile=bob.profile, data={"school": f"S{i}"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(TooManyEntries):
         services.education_create(profile=bob.profile, data={"school": "One more"})
 
 
@@ -274,9 +275,9 @@ def test_education_crud_and_school_key(bob):
     services.education_update(education=entry, data={"school": "复旦大学", "start_year": None})
     entry.refresh_from_db()
     assert entry.school_key == "复旦大学" and entry.start_year is None
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.education_update(education=entry, data={"start_year": 2015, "end_year": 2012})
-    assert "end_year" in exc.value.message_dict
+    assert "end_year" in exc.value.fields
     services.education_delete(education=entry)
     assert not Education.objects.exists()
 

@@ -80,7 +80,7 @@ def test_token_cap(alice_client, alice):
     for index in range(MAX_TOKENS_PER_USER):
         access_token_create(user=alice, name=f"t{index}")
     response = alice_client.post(TOKENS, {"name": "one too many"})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert f"You already have {MAX_TOKENS_PER_USER} tokens" in response.content.decode()
     assert AccessToken.objects.filter(user=alice).count() == MAX_TOKENS_PER_USER
 

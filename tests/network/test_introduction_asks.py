@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from guanxi.core.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.network import services
-from guanxi.network.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.network.introductions.asks import introduction_ask
 from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items

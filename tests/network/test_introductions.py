@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from guanxi.core.errors import Invalid
 from guanxi.network import selectors, services
-from guanxi.network.errors import Invalid
+from guanxi.network.introductions import errors
 from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Follow, Introduction
 from guanxi.notifications.models import Notification
@@ -94,7 +95,7 @@ def test_decline_first_closes_it_and_the_other_can_no_longer_accept(trio):
     alice, bob, carol = trio
     made = introduce(alice, bob, carol)
     intro.introduction_decline(user=bob, introduction_id=made.pk)
-    with pytest.raises(intro.IntroductionClosed) as error:
+    with pytest.raises(errors.IntroductionClosed) as error:
         intro.introduction_accept(user=carol, introduction_id=made.pk)
     assert error.value.status == 409
     assert not selectors.are_connected(bob.pk, carol.pk)
@@ -119,7 +120,7 @@ def test_a_yes_can_become_not_now_while_open(trio):
     intro.introduction_accept(user=bob, introduction_id=made.pk)
     changed = intro.introduction_decline(user=bob, introduction_id=made.pk)
     assert changed.status == Introduction.Status.NOT_NOW
-    with pytest.raises(intro.IntroductionClosed):
+    with pytest.raises(errors.IntroductionClosed):
         intro.introduction_accept(user=carol, introduction_id=made.pk)
 
 
@@ -131,21 +132,21 @@ def test_a_block_either_way_is_refused_with_a_neutral_message(trio, direction):
     alice, bob, carol = trio
     blocker, blocked = (bob, carol) if direction == "b_blocks_c" else (carol, bob)
     services.block(blocker=blocker, blocked_id=blocked.pk)
-    with pytest.raises(intro.CannotIntroduce) as error:
+    with pytest.raises(errors.CannotIntroduce) as error:
         introduce(alice, bob, carol)
     assert error.value.status == 409 and error.value.code == "cannot_introduce"
     assert "block" not in error.value.message.lower()
-    assert error.value.message == str(intro.CannotIntroduce.default_message)
+    assert error.value.message == str(errors.CannotIntroduce.default_message)
     assert not Introduction.objects.exists()
     assert not Notification.objects.filter(kind="introduction_received").exists()
 
 
 def test_introducer_must_be_connected_to_both(alice, bob, carol):
     link(alice, bob)
-    with pytest.raises(intro.NotYourConnections) as error:
+    with pytest.raises(errors.NotYourConnections) as error:
         introduce(alice, bob, carol)
     assert error.value.status == 403
-    with pytest.raises(intro.NotYourConnections):
+    with pytest.raises(errors.NotYourConnections):
         intro.introduction_create(introducer=alice, a_id=bob.pk, b_id=999_999, note="Hello")
     assert not Introduction.objects.exists()
 
@@ -153,7 +154,7 @@ def test_introducer_must_be_connected_to_both(alice, bob, carol):
 def test_already_connected_is_a_conflict(trio):
     alice, bob, carol = trio
     services.connect_members(a=bob, b=carol)
-    with pytest.raises(intro.AlreadyConnected) as error:
+    with pytest.raises(errors.AlreadyConnected) as error:
         introduce(alice, bob, carol)
     assert error.value.status == 409
 
@@ -163,7 +164,7 @@ def test_one_open_introduction_per_pair_whoever_makes_it(trio, dave):
     link(dave, bob, carol)
     introduce(alice, bob, carol)
     for introducer, a, b in ((alice, bob, carol), (alice, carol, bob), (dave, carol, bob)):
-        with pytest.raises(intro.AlreadyIntroduced) as error:
+        with pytest.raises(errors.AlreadyIntroduced) as error:
             introduce(introducer, a, b)
         assert error.value.status == 409
     assert Introduction.objects.count() == 1
@@ -223,7 +224,7 @@ def test_a_member_is_introduced_at_most_n_times_a_week(settings, alice, bob):
     link(alice, bob, *others)
     introduce(alice, bob, others[0])
     introduce(alice, others[1], bob)
-    with pytest.raises(intro.TooManyIntroductions) as error:
+    with pytest.raises(errors.TooManyIntroductions) as error:
         introduce(alice, bob, others[2])
     assert error.value.status == 429 and "Bob Li" in error.value.message
     assert Introduction.objects.count() == 2
@@ -238,7 +239,7 @@ def test_declined_introductions_still_count_towards_the_week(settings, alice, bo
     link(alice, bob, first, second)
     made = introduce(alice, bob, first)
     intro.introduction_decline(user=bob, introduction_id=made.pk)
-    with pytest.raises(intro.TooManyIntroductions):
+    with pytest.raises(errors.TooManyIntroductions):
         introduce(alice, bob, second)
 
 
@@ -248,7 +249,7 @@ def test_an_introducer_makes_at_most_m_a_day(settings, alice):
     link(alice, *people)
     introduce(alice, people[0], people[1])
     introduce(alice, people[2], people[3])
-    with pytest.raises(intro.TooManyIntroductions) as error:
+    with pytest.raises(errors.TooManyIntroductions) as error:
         introduce(alice, people[4], people[5])
     assert error.value.status == 429 and "today" in error.value.message
     Introduction.objects.update(created_at=timezone.now() - timedelta(hours=25))
@@ -291,7 +292,7 @@ def test_a_different_answer_after_resolution_is_refused(trio):
     made = introduce(alice, bob, carol)
     intro.introduction_accept(user=bob, introduction_id=made.pk)
     intro.introduction_accept(user=carol, introduction_id=made.pk)
-    with pytest.raises(intro.IntroductionClosed) as error:
+    with pytest.raises(errors.IntroductionClosed) as error:
         intro.introduction_decline(user=bob, introduction_id=made.pk)
     assert error.value.status == 409 and "closed" in error.value.message
     assert selectors.are_connected(bob.pk, carol.pk)
@@ -300,13 +301,13 @@ def test_a_different_answer_after_resolution_is_refused(trio):
 def test_only_the_two_may_answer(trio, dave):
     alice, bob, carol = trio
     made = introduce(alice, bob, carol)
-    with pytest.raises(intro.IntroductionNotFound) as error:
+    with pytest.raises(errors.IntroductionNotFound) as error:
         intro.introduction_accept(user=dave, introduction_id=made.pk)
     assert error.value.status == 404
-    with pytest.raises(intro.IntroductionNotFound):
+    with pytest.raises(errors.IntroductionNotFound):
         intro.introduction_accept(user=bob, introduction_id=made.pk + 1000)
     # The introducer knows it exists but may not answer for them.
-    with pytest.raises(intro.NotAllowed) as forbidden:
+    with pytest.raises(errors.NotIntroduced) as forbidden:
         intro.introduction_accept(user=alice, introduction_id=made.pk)
     assert forbidden.value.status == 403
     made.refresh_from_db()
@@ -333,7 +334,8 @@ def test_a_block_between_the_two_cancels_the_open_introduction_silently(trio):
     services.block(blocker=carol, blocked_id=bob.pk)
     made.refresh_from_db()
     assert made.status == Introduction.Status.CANCELLED and made.resolved_at is not None
-    with pytest.raises(intro.IntroductionClosed):
+    # Hidden from the two once a block stands between them: as if it never existed.
+    with pytest.raises(errors.IntroductionNotFound):
         intro.introduction_accept(user=carol, introduction_id=made.pk)
     assert not selectors.are_connected(bob.pk, carol.pk)
     # The introducer reads it like any "not now"; the two no longer see it at all.
@@ -435,6 +437,6 @@ def test_two_introducers_of_the_same_pair_at_once_make_one_introduction():
 
     results = run_together([make(alice), make(dave), make(alice), make(dave)])
     assert sum(isinstance(r, Introduction) for r in results) == 1, results
-    assert all(isinstance(r, (Introduction, intro.AlreadyIntroduced)) for r in results), results
+    assert all(isinstance(r, (Introduction, errors.AlreadyIntroduced)) for r in results), results
     assert Introduction.objects.count() == 1
     assert Notification.objects.filter(kind="introduction_received").count() == 2

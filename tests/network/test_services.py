@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import IntegrityError, transaction
 
+from guanxi.core.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
 from guanxi.network import selectors, services
-from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 from guanxi.notifications.models import Notification
 from tests.concurrency import run_together

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from guanxi.core.errors import Invalid
 from guanxi.network import services, signals
-from guanxi.network.errors import Invalid
 from guanxi.network.models import Block, Connection, Introduction
 
 pytestmark = pytest.mark.django_db

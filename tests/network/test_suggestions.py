@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, ProfileTag
+from guanxi.core.errors import Invalid, NotFound
 from guanxi.core.visibility import Visibility
 from guanxi.network import services
-from guanxi.network.errors import Invalid, NotFound
 from guanxi.network.models import (
     ConnectionRequest,
     Dismissal,

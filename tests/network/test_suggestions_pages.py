@@ -119,10 +119,15 @@ def test_dismiss_with_htmx_removes_the_card_in_place(alice, circle, login):
 
 def test_dismiss_errors(alice, bob, login):
     client = login(alice)
+    # htmx swaps only a 2xx: the card is answered in place, saying why.
     own = reverse("network_suggestion_dismiss", kwargs={"user_id": alice.pk})
-    assert client.post(own, HTTP_HX_REQUEST="true").status_code == 422
+    response = client.post(own, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="suggestion-{alice.pk}"' in html and "You cannot dismiss yourself." in html
     unknown = reverse("network_suggestion_dismiss", kwargs={"user_id": 999_999})
-    assert client.post(unknown, HTTP_HX_REQUEST="true").status_code == 404
+    response = client.post(unknown, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Member not found." in response.content.decode()
     response = client.post(unknown)  # without JS: back with a message
     assert response.status_code == 302
     assert (

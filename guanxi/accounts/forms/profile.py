@@ -1,7 +1,7 @@
 """Forms for the profile edit page: one small form per section.
 
 Forms check what they can show next to a field (lengths, formats); the services stay
-the gatekeepers and their ValidationErrors are attached back onto the form.
+the gatekeepers and their errors (Invalid, TooManyEntries) are shown on the form.
 """
 
 from __future__ import annotations
@@ -10,24 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import services, tags
 from guanxi.accounts.models import YEAR_MAX, YEAR_MIN, Education, Experience, OpenTo, Profile
+from guanxi.core.errors import DomainError
+from guanxi.core.outcomes import add_to_form
 from guanxi.core.visibility import Visibility
-
-
-def attach_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None):
-    """Attach a service's ValidationError to the matching fields (or the whole form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        target = (rename or {}).get(field, field)
-        form.add_error(target if target in form.fields else None, messages)
 
 
 def _text(field_name: str, *, widget: forms.Widget | None = None, **kwargs) -> forms.CharField:
@@ -81,8 +72,8 @@ class SectionForm(forms.Form):
     # Service field name -> this form's field name, where they differ.
     service_field_names: dict[str, str] = {}
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        attach_errors(self, exc, rename=self.service_field_names)
+    def add_service_errors(self, exc: DomainError) -> None:
+        add_to_form(self, exc, rename=self.service_field_names)
 
 
 class BasicsForm(SectionForm):
@@ -333,8 +324,8 @@ class PhotoForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        attach_errors(self, ValidationError({"photo": exc.messages}))
+    def add_service_errors(self, exc: DomainError) -> None:
+        add_to_form(self, exc)
 
 
 @dataclass(frozen=True)
@@ -409,8 +400,8 @@ class _EntryForm(forms.ModelForm):
             self.add_error("end_year", _("The end year cannot be before the start year."))
         return cleaned
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        attach_errors(self, exc)
+    def add_service_errors(self, exc: DomainError) -> None:
+        add_to_form(self, exc)
 
 
 class ExperienceForm(_EntryForm):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from guanxi.accounts import errors, selectors, services, tokens
+from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
+from guanxi.api.schemas import NOT_BLANK, Payload
 
 router = Router(tags=["account"], auth=member_auth)
 
@@ -37,8 +36,8 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The secret. It is shown this once; store it now.")
 
 
-class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=tokens.TOKEN_NAME_MAX)
+class TokenIn(Payload):
+    name: str = Field(min_length=1, max_length=tokens.TOKEN_NAME_MAX, pattern=NOT_BLANK)
 
 
 @router.get("/me", response=MeOut, summary="The authenticated member's account")
@@ -53,18 +52,8 @@ def token_list(request: HttpRequest):
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal access token")
 def token_create(request: HttpRequest, payload: TokenIn):
-    user = request.auth
-    if not tokens.token_create_allowed(user=user):
-        raise ApiError(429, "rate_limited", _("You are creating tokens too fast; try again later."))
-    try:
-        token, raw = services.access_token_create(user=user, name=payload.name)
-    except errors.TokenLimitReached:
-        raise ApiError(
-            409,
-            "token_limit",
-            _("You already have %(max)d tokens; revoke one first.")
-            % {"max": tokens.MAX_TOKENS_PER_USER},
-        ) from None
+    tokens.count_token_create_attempt(user=request.auth)
+    token, raw = services.access_token_create(user=request.auth, name=payload.name)
     return Status(
         201,
         {
@@ -80,6 +69,5 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke a token")
 def token_revoke(request: HttpRequest, token_id: int):
-    if not services.access_token_revoke(user=request.auth, token_id=token_id):
-        raise ApiError(404, "not_found", _("Not found."))
+    services.access_token_revoke(user=request.auth, token_id=token_id)
     return Status(204, None)

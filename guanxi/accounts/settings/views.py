@@ -7,17 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts import errors, selectors, services, tokens
+from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.accounts.services import account_delete
 from guanxi.accounts.settings.forms import AccountDeleteForm, TokenCreateForm
+from guanxi.core.errors import DomainError
+from guanxi.core.outcomes import add_to_form, form_status
 from guanxi.core.ratelimit import hit
 
 # Wrong-password attempts on the deletion form: a borrowed session must not be a
@@ -45,22 +47,18 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     created = raw = None
     if request.method == "POST":
         form = TokenCreateForm(request.POST)
-        if not tokens.token_create_allowed(user=request.user):
-            form.is_valid()
-            form.add_error(None, _("You are creating tokens too fast. Try again in an hour."))
-            status = 429
-        elif form.is_valid():
-            try:
+        try:
+            tokens.count_token_create_attempt(user=request.user)
+            if form.is_valid():
                 created, raw = services.access_token_create(
                     user=request.user, name=form.cleaned_data["name"]
                 )
-            except errors.TokenLimitReached:
-                form.add_error(
-                    None,
-                    _("You already have %(max)d tokens. Revoke one you no longer use first.")
-                    % {"max": tokens.MAX_TOKENS_PER_USER},
-                )
-            else:
+        except DomainError as error:
+            form.is_valid()  # an error on a form that was never judged would be lost
+            add_to_form(form, error)
+            status = form_status(request, error)
+        else:
+            if created is not None:
                 form = TokenCreateForm()
     else:
         form = TokenCreateForm()
@@ -85,12 +83,14 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = selectors.tokens_for_user(user=request.user).filter(pk=token_id).first()
-    if token is None or not services.access_token_revoke(user=request.user, token_id=token_id):
-        raise Http404
-    messages.success(
-        request, _("Token “%(name)s” revoked. It no longer works.") % {"name": token.name}
+    name = (
+        selectors.tokens_for_user(user=request.user)
+        .filter(pk=token_id)
+        .values_list("name", flat=True)
+        .first()
     )
+    services.access_token_revoke(user=request.user, token_id=token_id)
+    messages.success(request, _("Token “%(name)s” revoked. It no longer works.") % {"name": name})
     return redirect("settings_tokens")
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
-from guanxi.network.errors import NetworkError
+from guanxi.api.schemas import NOT_BLANK, Payload
 from guanxi.network.introductions import services as intro
+from guanxi.network.introductions.access import access_introduction
+from guanxi.network.introductions.errors import IntroductionNotFound
 from guanxi.network.introductions.forms import MAX_ID
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 
@@ -26,7 +26,7 @@ router = Router(tags=["introductions"], auth=member_auth)
 IDEAS_MAX = 50
 
 
-class MemberOut(Schema):
+class IntroducedMember(Schema):
     id: int
     handle: str
     display_name: str
@@ -34,12 +34,15 @@ class MemberOut(Schema):
     photo_url: str | None
 
 
-class IntroductionIn(Schema):
-    a_id: int = Field(gt=0, le=MAX_ID, description="One of your connections.")
-    b_id: int = Field(gt=0, le=MAX_ID, description="Another of your connections.")
+class IntroductionIn(Payload):
+    a_id: int = Field(gt=0, le=MAX_ID, description="One of your connections (not yourself).")
+    b_id: int = Field(
+        gt=0, le=MAX_ID, description="Another of your connections: not a_id, not yourself."
+    )
     note: str = Field(
         min_length=1,
         max_length=INTRODUCTION_NOTE_MAX,
+        pattern=NOT_BLANK,
         description="Why they should meet; both will read it.",
     )
 
@@ -51,13 +54,13 @@ class ReceivedOut(Schema):
     other_accepted: bool = Field(description="While waiting: the other person said yes.")
     note: str
     created_at: datetime
-    introducer: MemberOut | None
-    other: MemberOut
+    introducer: IntroducedMember | None
+    other: IntroducedMember
     reasons: list[str]
 
 
 class SideOut(Schema):
-    member: MemberOut
+    member: IntroducedMember
     state: str = Field(description="waiting, accepted, not_now or connected")
 
 
@@ -76,8 +79,8 @@ class IntroductionsOut(Schema):
 
 
 class IdeaOut(Schema):
-    a: MemberOut
-    b: MemberOut
+    a: IntroducedMember
+    b: IntroducedMember
     score: float
     reasons: list[str]
     suggested_note: str
@@ -121,18 +124,10 @@ def _made(item: intro.MadeIntroduction) -> dict:
     }
 
 
-def _api_error(error: NetworkError) -> ApiError:
-    return ApiError(error.status, error.code, error.message)
-
-
-def _not_found() -> ApiError:
-    return ApiError(404, "not_found", str(intro.IntroductionNotFound.default_message))
-
-
 def _made_one(user, introduction_id: int) -> dict:
     items = intro.as_made(intro.made_queryset(user=user).filter(pk=introduction_id))
     if not items:
-        raise _not_found()
+        raise IntroductionNotFound
     return _made(items[0])
 
 
@@ -142,7 +137,7 @@ def _received_one(user, introduction_id: int) -> dict:
         intro.received_queryset(user=user).filter(pk=introduction_id), user=user
     )
     if not items:
-        raise _not_found()
+        raise IntroductionNotFound
     return _received(items[0])
 
 
@@ -153,12 +148,9 @@ def _received_one(user, introduction_id: int) -> dict:
     summary="Introduce two of your connections",
 )
 def introductions_create(request: HttpRequest, payload: IntroductionIn):
-    try:
-        made = intro.introduction_create(
-            introducer=request.auth, a_id=payload.a_id, b_id=payload.b_id, note=payload.note
-        )
-    except NetworkError as error:
-        raise _api_error(error) from None
+    made = intro.introduction_create(
+        introducer=request.auth, a_id=payload.a_id, b_id=payload.b_id, note=payload.note
+    )
     return Status(201, _made_one(request.auth, made.pk))
 
 
@@ -176,12 +168,8 @@ def introductions_list(request: HttpRequest):
 
 
 def _answer(request: HttpRequest, introduction_id: int, accept: bool) -> dict:
-    try:
-        intro.introduction_respond(
-            user=request.auth, introduction_id=introduction_id, accept=accept
-        )
-    except NetworkError as error:
-        raise _api_error(error) from None
+    access_introduction(request.auth, introduction_id, "answer")
+    intro.introduction_respond(user=request.auth, introduction_id=introduction_id, accept=accept)
     return _received_one(request.auth, introduction_id)
 
 
@@ -211,14 +199,7 @@ def introductions_decline(request: HttpRequest, introduction_id: int):
     url_name="introductions_ideas",
     summary="Pairs among your connections worth introducing, with the reasons",
 )
-def introductions_ideas(request: HttpRequest, limit: int = 10):
-    if not 1 <= limit <= IDEAS_MAX:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some fields are not valid."),
-            {"limit": [_("Between 1 and %(max)d.") % {"max": IDEAS_MAX}]},
-        )
+def introductions_ideas(request: HttpRequest, limit: int = Query(10, ge=1, le=IDEAS_MAX)):
     ideas = intro.introduction_ideas(user=request.auth, limit=limit)
     return [
         {

@@ -18,10 +18,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.core.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.core.ratelimit import hit
 from guanxi.network import selectors
-from guanxi.network.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX, Introduction
 from guanxi.notifications.registry import Delivery, NotificationKind, State, register
 from guanxi.notifications.services import notify
@@ -39,9 +40,9 @@ def ask_options(*, requester: User, target_id: int) -> AskOptions:
     """Whom `requester` may ask for an introduction to `target_id`: the connections they share."""
     target = User.objects.select_related("profile").filter(pk=target_id, is_active=True).first()
     if target is None or target.pk == requester.pk:
-        raise NotFound
+        raise MemberNotFound
     if selectors.is_blocked_either_way(requester.pk, target.pk):
-        raise NotFound
+        raise MemberNotFound
     if selectors.are_connected(requester.pk, target.pk):
         raise Conflict(_("You are already connected."))
     shared = selectors.mutual_connection_ids(

@@ -16,12 +16,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.errors import Invalid
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
-from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
+from guanxi.network.introductions.access import access_introduction, visible
+from guanxi.network.introductions.errors import (
+    AlreadyConnected,
+    AlreadyIntroduced,
+    CannotIntroduce,
+    IntroductionClosed,
+    NotYourConnections,
+    TooManyIntroductions,
+)
 from guanxi.network.introductions.ideas import IntroductionIdea, introduction_ideas, suggested_note
 from guanxi.network.introductions.limits import introductions_per_day, introductions_per_week
 from guanxi.network.models import Introduction
@@ -43,45 +51,6 @@ __all__ = [
 Status = Introduction.Status
 Answer = Introduction.Answer
 CLOSED = (Status.NOT_NOW, Status.CANCELLED)
-
-
-# Distinct codes for API clients; statuses come from the network's error classes.
-class IntroductionNotFound(NotFound):
-    code = "not_found"
-    default_message = gettext_lazy("This introduction does not exist.")
-
-
-class NotYourConnections(NotAllowed):
-    code = "not_connected"
-    default_message = gettext_lazy("You can only introduce two of your own connections.")
-
-
-class CannotIntroduce(Conflict):
-    """Neutral on purpose: a block between the two must not be revealed to the introducer."""
-
-    code = "cannot_introduce"
-    default_message = gettext_lazy("You can't introduce these two.")
-
-
-class AlreadyConnected(Conflict):
-    code = "already_connected"
-    default_message = gettext_lazy("These two are already connected.")
-
-
-class AlreadyIntroduced(Conflict):
-    code = "introduction_open"
-    default_message = gettext_lazy(
-        "These two already have an introduction waiting for their answers."
-    )
-
-
-class IntroductionClosed(Conflict):
-    code = "introduction_closed"
-    default_message = gettext_lazy("This introduction is closed; it can no longer be answered.")
-
-
-class TooManyIntroductions(RateLimited):
-    """The weekly limit of a member introduced, or the daily limit of an introducer."""
 
 
 # --- writes -----------------------------------------------------------------------------
@@ -174,16 +143,8 @@ def introduction_respond(*, user: User, introduction_id: int, accept: bool) -> I
     """Record one side's answer. Repeating the same answer changes nothing; answering a
     closed introduction is refused. When both have accepted, the two are connected."""
     with transaction.atomic():
-        row = (
-            Introduction.objects.filter(pk=introduction_id)
-            .values_list("member_low_id", "member_high_id", "introducer_id")
-            .first()
-        )
-        if row is None or user.pk not in row[:2]:
-            if row is not None and row[2] == user.pk:
-                raise NotAllowed(_("Only the two people you introduced can answer."))
-            raise IntroductionNotFound
-        _lock_pair(row[0], row[1])
+        found = access_introduction(user, introduction_id, "answer")
+        _lock_pair(found.member_low_id, found.member_high_id)
         introduction = (
             Introduction.objects.select_for_update(of=("self",))
             .select_related("introducer__profile", "member_low__profile", "member_high__profile")
@@ -333,16 +294,6 @@ class MadeIntroduction:
         return self.introduction.pk
 
 
-def _visible(queryset: QuerySet[Introduction], viewer_id: int) -> QuerySet[Introduction]:
-    hidden = selectors.blocked_either_way_ids(viewer_id)
-    queryset = queryset.filter(member_low__is_active=True, member_high__is_active=True)
-    if hidden:
-        queryset = queryset.exclude(
-            Q(member_low_id__in=hidden) | Q(member_high_id__in=hidden) | Q(introducer_id__in=hidden)
-        )
-    return queryset
-
-
 _OPEN_FIRST = Case(
     When(status=Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
 )
@@ -352,7 +303,7 @@ def received_queryset(*, user: User) -> QuerySet[Introduction]:
     """Introductions of `user` to someone, open ones first, then the most recent."""
     rows = Introduction.objects.filter(Q(member_low=user) | Q(member_high=user))
     return (
-        _visible(rows, user.pk)
+        visible(rows, user.pk)
         .select_related("introducer__profile", "member_low__profile", "member_high__profile")
         .order_by(_OPEN_FIRST, "-created_at", "-id")
     )
@@ -360,7 +311,7 @@ def received_queryset(*, user: User) -> QuerySet[Introduction]:
 
 def made_queryset(*, user: User) -> QuerySet[Introduction]:
     return (
-        _visible(Introduction.objects.filter(introducer=user), user.pk)
+        visible(Introduction.objects.filter(introducer=user), user.pk)
         .select_related("member_low__profile", "member_high__profile")
         .order_by(_OPEN_FIRST, "-created_at", "-id")
     )
@@ -420,7 +371,7 @@ def as_made(introductions) -> list[MadeIntroduction]:
 
 def pending_count(*, user: User) -> int:
     """Introductions waiting for `user`'s answer (for a badge or a heading)."""
-    return _visible(
+    return visible(
         Introduction.objects.filter(
             Q(member_low=user, answer_low=Answer.PENDING)
             | Q(member_high=user, answer_high=Answer.PENDING),

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.accounts.models import User
+from guanxi.core.errors import Conflict, DomainError, NotFound
+from guanxi.core.outcomes import Outcome, add_to_form
+from guanxi.core.outcomes import answer as respond
 from guanxi.core.pagination import page_of
 from guanxi.network.affinity import affinity, load_traits, reasons
-from guanxi.network.errors import NetworkError, NotAllowed, NotFound
 from guanxi.network.introductions import asks
 from guanxi.network.introductions import services as intro
+from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.forms import (
     IntroduceForm,
     IntroductionAskForm,
@@ -56,8 +58,8 @@ def introduce(request: HttpRequest) -> HttpResponse:
                     b_id=form.cleaned_data["b"],
                     note=form.cleaned_data["note"],
                 )
-            except NetworkError as error:
-                form.add_error(None, error.message)
+            except DomainError as error:
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -104,33 +106,24 @@ def introductions(request: HttpRequest) -> HttpResponse:
     return render(request, "network/introductions.html", context)
 
 
-def _answer_message(request: HttpRequest, result, accepted: bool) -> None:
+def _answered(result, accepted: bool) -> str:
     if result.status == result.Status.CONNECTED:
-        messages.success(request, _("You both said yes: you are now connected."))
-    elif accepted:
-        messages.success(request, _("Thank you. We will let you know when they answer."))
-    else:
-        messages.info(request, _("Noted. Only you know that you said not now."))
+        return _("You both said yes: you are now connected.")
+    if accepted:
+        return _("Thank you. We will let you know when they answer.")
+    return _("Noted. Only you know that you said not now.")
 
 
 @login_required
 @require_POST
 def introduction_answer(request: HttpRequest, introduction_id: int, answer: str) -> HttpResponse:
     if answer not in ("accept", "decline"):
-        raise Http404
-    error_message = ""
-    try:
-        result = intro.introduction_respond(
-            user=request.user, introduction_id=introduction_id, accept=answer == "accept"
-        )
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from None
-    except NetworkError as error:
-        error_message = error.message
-    if request.htmx:
-        # The card is swapped in place and shows the new state (or the error) itself.
+        raise NotFound
+    access_introduction(request.user, introduction_id, "answer")
+    accepted = answer == "accept"
+
+    def card(outcome: Outcome) -> HttpResponse:
+        # The card in place, showing its new state (or why the answer was refused).
         items = intro.as_received(
             intro.received_queryset(user=request.user).filter(pk=introduction_id),
             user=request.user,
@@ -139,15 +132,25 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
             return HttpResponse("")
         context = {
             "item": items[0],
-            "error_message": error_message,
+            "error_message": outcome.error,
             "pending_count": intro.pending_count(user=request.user),
         }
         return render(request, "network/_introduction_answered.html", context)
-    if error_message:
-        messages.error(request, error_message)
-    else:
-        _answer_message(request, result, answer == "accept")
-    return redirect(f"{reverse('network_introductions')}#introduction-{introduction_id}")
+
+    return respond(
+        request,
+        lambda: _answered(
+            intro.introduction_respond(
+                user=request.user, introduction_id=introduction_id, accept=accepted
+            ),
+            accepted,
+        ),
+        success="",
+        fragment=card,
+        back_to=lambda: redirect(
+            f"{reverse('network_introductions')}#introduction-{introduction_id}"
+        ),
+    )
 
 
 @login_required
@@ -161,9 +164,7 @@ def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
     """Ask a shared connection to introduce you to `user_id` (the Introduce button on a suggestion)."""
     try:
         options = asks.ask_options(requester=request.user, target_id=user_id)
-    except NotFound:
-        raise Http404 from None
-    except NetworkError as error:
+    except Conflict as error:  # already connected: nothing to ask, back to their profile
         messages.info(request, error.message)
         return redirect("profile", handle=User.objects.get(pk=user_id).username)
     form = IntroductionAskForm(request.POST or None)
@@ -175,8 +176,8 @@ def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
                 via_id=form.cleaned_data["via"],
                 note=form.cleaned_data["note"],
             )
-        except NetworkError as error:
-            form.add_error("via", error.message)
+        except DomainError as error:
+            add_to_form(form, error, rename={"__all__": "via"})
         else:
             messages.success(request, _("Your request is on its way."))
             return redirect("network_suggestions")

@@ -11,9 +11,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from guanxi.api.auth import member_auth
-from guanxi.api.errors import ApiError
 from guanxi.api.schemas import MemberCard, Page, page_meta
-from guanxi.network.errors import NetworkError
+from guanxi.core.errors import NotFound
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
 
@@ -69,10 +68,6 @@ class PageQuery(Schema):
     page: int = Field(1, ge=1)
 
 
-def _not_found(message: str | None = None) -> ApiError:
-    return ApiError(404, "not_found", message or _("Not found."))
-
-
 @router.get(
     "/network/suggestions",
     response=SuggestionsOut,
@@ -101,10 +96,7 @@ def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
     summary="Never suggest this member again",
 )
 def suggestions_dismiss(request: HttpRequest, user_id: int):
-    try:
-        suggestions.dismiss_suggestion(user=request.auth, candidate_id=user_id)
-    except NetworkError as error:
-        raise ApiError(error.status, error.code, error.message) from None
+    suggestions.dismiss_suggestion(user=request.auth, candidate_id=user_id)
     return DismissOut(user_id=user_id, dismissed=True)
 
 
@@ -117,7 +109,7 @@ def _items(page) -> list[SharedMemberOut]:
 
 def _check_page(page, wanted: int) -> None:
     if page.number != wanted:
-        raise _not_found(_("There is no such page."))
+        raise NotFound(_("There is no such page."))
 
 
 @router.get(
@@ -129,7 +121,7 @@ def _check_page(page, wanted: int) -> None:
 def tag_members(request: HttpRequest, tag: str, query: Query[PageQuery]):
     found = shared_interests.find_tag(tag)
     if found is None:
-        raise _not_found(_("No member uses this tag."))
+        raise NotFound(_("No member uses this tag."))
     page = shared_interests.members_sharing_tag(request.auth, found, page=query.page)
     _check_page(page, query.page)
     return TagMembersOut(

@@ -22,10 +22,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import Profile, User
+from guanxi.core.errors import Invalid
 from guanxi.network import selectors
 from guanxi.network.affinity import Affinity, affinity, load_traits, reasons
-from guanxi.network.errors import Invalid, NotFound
 from guanxi.network.models import (
     Block,
     Connection,
@@ -348,7 +349,7 @@ def dismiss_suggestion(*, user: User, candidate_id: int) -> bool:
     if not User.objects.filter(
         pk=candidate_id, is_active=True
     ).exists() or selectors.is_blocked_either_way(user.pk, candidate_id):
-        raise NotFound
+        raise MemberNotFound
     _dismissal, created = Dismissal.objects.get_or_create(user=user, candidate_id=candidate_id)
     Suggestion.objects.filter(user=user, candidate_id=candidate_id).delete()
     return created

@@ -3,29 +3,19 @@ suggestions and shared_interests do the work."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.models import ProfileTag
-from guanxi.network.errors import NetworkError
+from guanxi.core.errors import NotFound
+from guanxi.core.outcomes import Outcome, answer, back, outcome_fragment
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
 
 PAGE_SIZE = 30
-
-
-def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("network_suggestions")
 
 
 @login_required
@@ -38,18 +28,19 @@ def suggestions_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dismiss(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        suggestions.dismiss_suggestion(user=request.user, candidate_id=user_id)
-    except NetworkError as error:
-        if request.htmx:
-            return HttpResponse(error.message, status=error.status)
-        messages.error(request, error.message)
-        return _back(request)
-    if request.htmx:
-        # The card is swapped for nothing: it disappears in place.
-        return HttpResponse("")
-    messages.success(request, _("We will not suggest this member again."))
-    return _back(request)
+    def card(outcome: Outcome) -> HttpResponse:
+        # Done: the card is swapped for nothing and disappears; refused: it says why.
+        if outcome.ok:
+            return HttpResponse("")
+        return outcome_fragment(request, outcome, tag="li", target_id=f"suggestion-{user_id}")
+
+    return answer(
+        request,
+        lambda: suggestions.dismiss_suggestion(user=request.user, candidate_id=user_id),
+        success=_("We will not suggest this member again."),
+        fragment=card,
+        back_to=lambda: back(request, "network_suggestions"),
+    )
 
 
 @login_required
@@ -57,7 +48,7 @@ def dismiss(request: HttpRequest, user_id: int) -> HttpResponse:
 def tag_members(request: HttpRequest, tag: str) -> HttpResponse:
     found = shared_interests.find_tag(tag)
     if found is None:
-        raise Http404
+        raise NotFound(_("No member uses this tag."))
     page = shared_interests.members_sharing_tag(request.user, found, page=request.GET.get("page"))
     mine = ProfileTag.objects.filter(profile_id=request.user.pk, tag=found).exists()
     return render(request, "network/shared_tag.html", {"tag": found, "page": page, "mine": mine})
