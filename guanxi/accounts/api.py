@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -21,9 +21,10 @@ from guanxi.accounts import images, selectors, services
 from guanxi.accounts.models import SECTION_KEYS, User
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
+from guanxi.accounts.visibility import Visibility
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
-from guanxi.core.visibility import Visibility
+from guanxi.api.schemas import absolute_url
 
 router = Router(tags=["profiles"])
 
@@ -83,7 +84,10 @@ class ProfileOut(Schema):
     url: str
     display_name: str
     headline: str
-    photo_url: str | None
+    initials: str = Field(description="What to show in place of a photo when photo_url is null.")
+    photo_url: str | None = Field(
+        description="Absolute URL of the member's photo (a 512×512 JPEG), or null."
+    )
     about: str | None
     about_html: str | None
     location: LocationOut | None
@@ -178,7 +182,8 @@ def _profile_out(request: HttpRequest, view: ProfileView) -> dict[str, Any]:
         "url": request.build_absolute_uri(reverse("profile", kwargs={"handle": view.handle})),
         "display_name": view.display_name,
         "headline": view.headline,
-        "photo_url": request.build_absolute_uri(view.photo.url) if view.photo else None,
+        "initials": view.initials,
+        "photo_url": absolute_url(request, view.photo_url),
         "about": view.about,
         "about_html": view.about_html,
         "location": view.location if view.location is not None else None,

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_VALIDATORS
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 
 
 class User(AbstractUser):
@@ -80,6 +80,16 @@ def photo_upload_to(instance: Profile, filename: str) -> str:
     # A fresh random name per upload: caches never serve a replaced photo, and the
     # member's original file name (which may say anything) is never kept.
     return f"photos/{instance.pk}/{secrets.token_hex(8)}.jpg"
+
+
+def initials_of(display_name: str) -> str:
+    """What an avatar shows without a photo: "AW" for Alice Wong, "陈" for 陈静."""
+    words = display_name.split()
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper() if words[0].isascii() else words[0][:1]
+    return (words[0][:1] + words[-1][:1]).upper()
 
 
 # Years for experience and education entries.
@@ -165,12 +175,12 @@ class Profile(models.Model):
 
     @property
     def initials(self) -> str:
-        words = self.display_name.split()
-        if not words:
-            return "?"
-        if len(words) == 1:
-            return words[0][:2].upper() if words[0].isascii() else words[0][:1]
-        return (words[0][:1] + words[-1][:1]).upper()
+        return initials_of(self.display_name)
+
+    @property
+    def photo_url(self) -> str | None:
+        """The photo's URL (site-relative with the default storage), or None."""
+        return self.photo.url if self.photo else None
 
 
 class Tag(models.Model):

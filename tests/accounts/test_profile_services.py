@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from guanxi.accounts import services
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile, normalize_text
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

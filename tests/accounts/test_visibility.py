@@ -10,8 +10,8 @@ from django.test import Client
 
 from guanxi.accounts import services
 from guanxi.accounts.models import SECTION_KEYS, Education, Experience, OpenTo, Profile
-from guanxi.core import visibility
-from guanxi.core.visibility import Visibility, audience_level, register_connection_checker
+from guanxi.accounts import visibility
+from guanxi.accounts.visibility import Visibility, audience_level, register_connection_checker
 
 # A marker per section that appears on the page only when the section is shown, and the
 # API field that must be null when it is hidden.

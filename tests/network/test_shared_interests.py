@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from guanxi.accounts.models import ProfileTag
 from guanxi.accounts.services import access_token_create
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from guanxi.network import services
 from guanxi.network.models import Connection
 from guanxi.network.suggestions import shared_interests

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guanxi.accounts.models import OpenTo, ProfileTag
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from guanxi.network import services
 from guanxi.network.errors import Invalid, NotFound
 from guanxi.network.models import (

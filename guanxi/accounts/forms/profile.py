@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import services, tags
 from guanxi.accounts.models import YEAR_MAX, YEAR_MIN, Education, Experience, OpenTo, Profile
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 
 
 def attach_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None):

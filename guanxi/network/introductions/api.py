@@ -14,8 +14,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from guanxi.accounts.selectors import MemberCard as Card
+from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
+from guanxi.api.schemas import ListPage, MemberCard
 from guanxi.network.errors import NetworkError
 from guanxi.network.introductions import services as intro
 from guanxi.network.introductions.forms import MAX_ID
@@ -24,14 +27,6 @@ from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 router = Router(tags=["introductions"], auth=member_auth)
 
 IDEAS_MAX = 50
-
-
-class MemberOut(Schema):
-    id: int
-    handle: str
-    display_name: str
-    headline: str
-    photo_url: str | None
 
 
 class IntroductionIn(Schema):
@@ -51,13 +46,13 @@ class ReceivedOut(Schema):
     other_accepted: bool = Field(description="While waiting: the other person said yes.")
     note: str
     created_at: datetime
-    introducer: MemberOut | None
-    other: MemberOut
+    introducer: MemberCard | None
+    other: MemberCard
     reasons: list[str]
 
 
 class SideOut(Schema):
-    member: MemberOut
+    member: MemberCard
     state: str = Field(description="waiting, accepted, not_now or connected")
 
 
@@ -76,27 +71,35 @@ class IntroductionsOut(Schema):
 
 
 class IdeaOut(Schema):
-    a: MemberOut
-    b: MemberOut
+    a: MemberCard
+    b: MemberCard
     score: float
     reasons: list[str]
     suggested_note: str
 
 
-def _member(user) -> dict | None:
-    if user is None:
-        return None
-    profile = user.profile
-    return {
-        "id": user.pk,
-        "handle": user.username,
-        "display_name": profile.display_name,
-        "headline": profile.headline,
-        "photo_url": profile.photo.url if profile.photo else None,
-    }
+class IdeaPage(ListPage):
+    """The best ideas, up to `limit`: one page (next is always null)."""
+
+    items: list[IdeaOut]
 
 
-def _received(item: intro.ReceivedIntroduction) -> dict:
+def _cards(viewer, users) -> dict[int, Card]:
+    """The cards of everyone named in a response, in one batch. The services already
+    leave out introductions across a block, so blocked members are not dropped here."""
+    ids = [user.pk for user in users if user is not None]
+    return {card.id: card for card in member_cards(viewer=viewer, ids=ids, keep_blocked=True)}
+
+
+def _received_cards(viewer, items: list[intro.ReceivedIntroduction]) -> dict[int, Card]:
+    return _cards(viewer, [u for item in items for u in (item.introducer, item.other)])
+
+
+def _made_cards(viewer, items: list[intro.MadeIntroduction]) -> dict[int, Card]:
+    return _cards(viewer, [side.member for item in items for side in item.sides])
+
+
+def _received(item: intro.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
@@ -104,19 +107,19 @@ def _received(item: intro.ReceivedIntroduction) -> dict:
         "other_accepted": item.other_accepted,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "introducer": _member(item.introducer),
-        "other": _member(item.other),
+        "introducer": cards.get(item.introducer.pk) if item.introducer else None,
+        "other": cards[item.other.pk],
         "reasons": item.reasons,
     }
 
 
-def _made(item: intro.MadeIntroduction) -> dict:
+def _made(item: intro.MadeIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "sides": [{"member": _member(side.member), "state": side.state} for side in item.sides],
+        "sides": [{"member": cards[side.member.pk], "state": side.state} for side in item.sides],
         "reasons": item.reasons,
     }
 
@@ -133,7 +136,7 @@ def _made_one(user, introduction_id: int) -> dict:
     items = intro.as_made(intro.made_queryset(user=user).filter(pk=introduction_id))
     if not items:
         raise _not_found()
-    return _made(items[0])
+    return _made(items[0], _made_cards(user, items))
 
 
 def _received_one(user, introduction_id: int) -> dict:
@@ -143,7 +146,7 @@ def _received_one(user, introduction_id: int) -> dict:
     )
     if not items:
         raise _not_found()
-    return _received(items[0])
+    return _received(items[0], _received_cards(user, items))
 
 
 @router.post(
@@ -172,7 +175,11 @@ def introductions_list(request: HttpRequest):
     user = request.auth
     received = intro.as_received(intro.received_queryset(user=user)[:100], user=user)
     made = intro.as_made(intro.made_queryset(user=user)[:100])
-    return {"received": [_received(i) for i in received], "made": [_made(i) for i in made]}
+    received_cards, made_cards = _received_cards(user, received), _made_cards(user, made)
+    return {
+        "received": [_received(i, received_cards) for i in received],
+        "made": [_made(i, made_cards) for i in made],
+    }
 
 
 def _answer(request: HttpRequest, introduction_id: int, accept: bool) -> dict:
@@ -207,7 +214,7 @@ def introductions_decline(request: HttpRequest, introduction_id: int):
 
 @router.get(
     "/network/introductions/ideas",
-    response=list[IdeaOut],
+    response=IdeaPage,
     url_name="introductions_ideas",
     summary="Pairs among your connections worth introducing, with the reasons",
 )
@@ -220,13 +227,15 @@ def introductions_ideas(request: HttpRequest, limit: int = 10):
             {"limit": [_("Between 1 and %(max)d.") % {"max": IDEAS_MAX}]},
         )
     ideas = intro.introduction_ideas(user=request.auth, limit=limit)
-    return [
+    cards = _cards(request.auth, [u for idea in ideas for u in (idea.a, idea.b)])
+    items = [
         {
-            "a": _member(idea.a),
-            "b": _member(idea.b),
+            "a": cards[idea.a.pk],
+            "b": cards[idea.b.pk],
             "score": round(idea.score, 4),
             "reasons": idea.reasons,
             "suggested_note": idea.note,
         }
         for idea in ideas
     ]
+    return {"items": items, "next": None}

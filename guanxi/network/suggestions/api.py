@@ -12,7 +12,8 @@ from pydantic import Field
 
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
-from guanxi.api.schemas import MemberCard, Page, page_meta
+from guanxi.api.pagination import CURSOR_MAX, page_number
+from guanxi.api.schemas import ListPage, MemberCard
 from guanxi.network.errors import NetworkError
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
@@ -26,7 +27,9 @@ class SuggestionOut(Schema):
     mutual_count: int
 
 
-class SuggestionsOut(Schema):
+class SuggestionPage(ListPage):
+    """The best suggestions, up to `limit`: one page (next is always null)."""
+
     items: list[SuggestionOut]
 
 
@@ -47,15 +50,12 @@ class TagOut(Schema):
     key: str
 
 
-class TagMembersOut(Schema):
+class SharedPage(ListPage):
+    items: list[SharedMemberOut]
+
+
+class TagMembersPage(SharedPage):
     tag: TagOut
-    items: list[SharedMemberOut]
-    meta: Page
-
-
-class SharedOut(Schema):
-    items: list[SharedMemberOut]
-    meta: Page
 
 
 class SuggestionsQuery(Schema):
@@ -63,7 +63,13 @@ class SuggestionsQuery(Schema):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
+    cursor: str | None = Field(
+        None, max_length=CURSOR_MAX, description="The `next` of the previous page."
+    )
+    page: int | None = Field(None, ge=1, description="Jump to this page number.")
+
+    def number(self) -> int:
+        return self.page if self.page is not None else page_number(self.cursor)
 
 
 def _not_found(message: str | None = None) -> ApiError:
@@ -72,22 +78,19 @@ def _not_found(message: str | None = None) -> ApiError:
 
 @router.get(
     "/network/suggestions",
-    response=SuggestionsOut,
+    response=SuggestionPage,
     url_name="network_suggestions_list",
     summary="People you may know, best first, with the reasons",
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
-    cards = suggestions.suggestions_for(request.auth, limit=query.limit)
-    return SuggestionsOut(
-        items=[
-            SuggestionOut(
-                member=MemberCard.of(card.user),
-                reasons=card.reasons,
-                mutual_count=card.mutual_count,
-            )
-            for card in cards
-        ]
-    )
+    found = suggestions.suggestions_for(request.auth, limit=query.limit)
+    return {
+        "items": [
+            {"member": item.member, "reasons": item.reasons, "mutual_count": item.mutual_count}
+            for item in found
+        ],
+        "next": None,
+    }
 
 
 @router.post(
@@ -104,21 +107,23 @@ def suggestions_dismiss(request: HttpRequest, user_id: int):
     return DismissOut(user_id=user_id, dismissed=True)
 
 
-def _items(page) -> list[SharedMemberOut]:
-    return [
-        SharedMemberOut(member=MemberCard.of(item.user), shared=item.shared, degree=item.degree)
-        for item in page.object_list
-    ]
-
-
-def _check_page(page, wanted: int) -> None:
+def _shared_page(page, wanted: int) -> dict:
     if page.number != wanted:
         raise _not_found(_("There is no such page."))
+    return {
+        "items": [
+            {"member": item.member, "shared": item.shared, "degree": item.degree}
+            for item in page.object_list
+        ],
+        "next": str(page.number + 1) if page.has_next() else None,
+        "count": page.paginator.count,
+        "count_is": "exact",
+    }
 
 
 @router.get(
     "/network/tags/{path:tag}/members",
-    response=TagMembersOut,
+    response=TagMembersPage,
     url_name="network_tag_members_list",
     summary="Members who share a skill or interest (by the tag's key or name)",
 )
@@ -126,22 +131,21 @@ def tag_members(request: HttpRequest, tag: str, query: Query[PageQuery]):
     found = shared_interests.find_tag(tag)
     if found is None:
         raise _not_found(_("No member uses this tag."))
-    page = shared_interests.members_sharing_tag(request.auth, found, page=query.page)
-    _check_page(page, query.page)
-    return TagMembersOut(
-        tag=TagOut(id=found.pk, name=found.name, key=found.key),
-        items=_items(page),
-        meta=page_meta(page),
-    )
+    wanted = query.number()
+    page = shared_interests.members_sharing_tag(request.auth, found, page=wanted)
+    return {
+        **_shared_page(page, wanted),
+        "tag": TagOut(id=found.pk, name=found.name, key=found.key),
+    }
 
 
 @router.get(
     "/network/shared",
-    response=SharedOut,
+    response=SharedPage,
     url_name="network_shared_list",
     summary="Members who share your skills and interests",
 )
 def shared(request: HttpRequest, query: Query[PageQuery]):
-    page = shared_interests.members_sharing_my_tags(request.auth, page=query.page)
-    _check_page(page, query.page)
-    return SharedOut(items=_items(page), meta=page_meta(page))
+    wanted = query.number()
+    page = shared_interests.members_sharing_my_tags(request.auth, page=wanted)
+    return _shared_page(page, wanted)

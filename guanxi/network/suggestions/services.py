@@ -16,12 +16,12 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import Profile, User
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.errors import Invalid, NotFound
@@ -105,58 +105,15 @@ def mark_neighbours_stale(*user_ids: int) -> int:
 
 @dataclass(frozen=True)
 class SuggestionCard:
-    user: User | CardMember  # .pk, .username, .profile (display_name, headline, photo)
+    member: MemberCard  # accounts' card: what the viewer may see of the candidate
     reasons: list[str]
     mutual_count: int
     score: float
 
-
-class CardPhoto:
-    """A stored photo name, with what templates and the API use of an ImageFieldFile."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __bool__(self) -> bool:
-        return bool(self.name)
-
     @property
-    def url(self) -> str:
-        return default_storage.url(self.name)
-
-
-class CardProfile:
-    __slots__ = ("display_name", "headline", "photo")
-
-    def __init__(self, display_name: str, headline: str, photo: str):
-        self.display_name = display_name
-        self.headline = headline
-        self.photo = CardPhoto(photo)
-
-    initials = Profile.initials  # the same property, over display_name
-
-
-class CardMember:
-    """Just what a card shows of a member. Served lists build twenty of these per page
-    view; full model instances cost more than the query that fetched them."""
-
-    __slots__ = ("pk", "username", "is_demo", "profile")
-
-    def __init__(self, pk: int, username: str, is_demo: bool, profile: CardProfile):
-        self.pk = pk
-        self.username = username
-        self.is_demo = is_demo
-        self.profile = profile
-
-    @property
-    def id(self) -> int:
-        return self.pk
-
-    @property
-    def handle(self) -> str:
-        return self.username
+    def degree(self) -> int | None:
+        """2 when a mutual connection is known (suggestions are never connections)."""
+        return 2 if self.mutual_count else None
 
 
 def _served_sql() -> str:
@@ -171,11 +128,9 @@ def _served_sql() -> str:
         return q(model._meta.db_table)
 
     return f"""
-        SELECT s.candidate_id, s.mutual_count, s.score, u.username, u.is_demo,
-               p.display_name, p.headline, p.photo
+        SELECT s.candidate_id, s.mutual_count, s.score
         FROM {table(Suggestion)} s
         JOIN {table(User)} u ON u.id = s.candidate_id
-        JOIN {table(Profile)} p ON p.user_id = s.candidate_id
         WHERE s.user_id = %(me)s AND u.is_active = %(yes)s
           AND NOT EXISTS (SELECT 1 FROM {table(Connection)} c
                           WHERE c.user_low_id = %(me)s AND c.user_high_id = s.candidate_id)
@@ -196,18 +151,11 @@ def _served_sql() -> str:
     """  # noqa: S608 - table names from the models; values are parameters
 
 
-def _served(user_id: int, limit: int) -> list[tuple[CardMember, int, float]]:
+def _served(user_id: int, limit: int) -> list[tuple[int, int, float]]:
+    """(candidate id, mutual count, score) of the stored rows still valid, best first."""
     with connection.cursor() as cursor:
         cursor.execute(_served_sql(), {"me": user_id, "yes": True, "limit": limit})
-        rows = cursor.fetchall()
-    return [
-        (
-            CardMember(uid, username, bool(is_demo), CardProfile(name, headline, photo or "")),
-            mutual_count,
-            score,
-        )
-        for uid, mutual_count, score, username, is_demo, name, headline, photo in rows
-    ]
+        return cursor.fetchall()
 
 
 def _state(user_id: int) -> bool | None:
@@ -223,13 +171,16 @@ def _state(user_id: int) -> bool | None:
     return None if found is None else bool(found[0])
 
 
-def _cards(viewer_id: int, rows: list[tuple]) -> list[SuggestionCard]:
+def _cards(viewer: User, rows: list[tuple[int, int, float]]) -> list[SuggestionCard]:
     """Write the reasons out now, from what each profile shows to members today."""
-    traits = load_traits([viewer_id, *(user.pk for user, _m, _s in rows)])
-    mine = traits.get(viewer_id)
+    members = {card.id: card for card in member_cards(viewer=viewer, ids=[r[0] for r in rows])}
+    traits = load_traits([viewer.pk, *members])
+    mine = traits.get(viewer.pk)
     cards = []
-    for user, mutual_count, score in rows:
-        theirs = traits.get(user.pk)
+    for uid, mutual_count, score in rows:
+        if uid not in members:
+            continue
+        theirs = traits.get(uid)
         found = affinity(mine, theirs) if mine and theirs else None
         if found is not None:
             said = reasons(found, mutual_count=mutual_count)
@@ -237,7 +188,7 @@ def _cards(viewer_id: int, rows: list[tuple]) -> list[SuggestionCard]:
             said = reasons_for_mutual(mutual_count)
         else:
             said = []
-        cards.append(SuggestionCard(user, said, mutual_count, score))
+        cards.append(SuggestionCard(members[uid], said, mutual_count, score))
     return cards
 
 
@@ -263,12 +214,10 @@ def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
         # now and store in the background.
         _refresh_later(viewer.pk)
         ranked = live_suggestions(viewer.pk, params=LIVE_PARAMS)[:limit]
-        users = User.objects.select_related("profile").in_bulk([r.user_id for r in ranked])
-        rows = [(users[r.user_id], r.mutual_count, r.score) for r in ranked if r.user_id in users]
-        return _cards(viewer.pk, rows)
+        return _cards(viewer, [(r.user_id, r.mutual_count, r.score) for r in ranked])
     if stale:
         _refresh_later(viewer.pk)
-    return _cards(viewer.pk, _served(viewer.pk, limit))
+    return _cards(viewer, _served(viewer.pk, limit))
 
 
 # --- Dismissing ---------------------------------------------------------------------
