@@ -30,6 +30,15 @@ class CursorQuery(Schema):
     )
 
 
+class PageQuery(CursorQuery):
+    """For lists paged by number: the cursor, or a page to jump to."""
+
+    page: int | None = Field(None, ge=1, le=10**9, description="Jump to this page number.")
+
+    def number(self) -> int:
+        return self.page if self.page is not None else page_number(self.cursor)
+
+
 def _bad_cursor() -> ApiError:
     return ApiError(
         422,
@@ -48,17 +57,21 @@ def page_number(cursor: str | None) -> int:
     return int(cursor)
 
 
+def page_past_end(last: int) -> ApiError:
+    return ApiError(
+        422,
+        "invalid",
+        _("Some fields are not valid."),
+        {"cursor": [_("The last page is %(last)d.") % {"last": last}]},
+    )
+
+
 def numbered_page(items: QuerySet | Sequence, *, page: int, per_page: int):
     """(the page's items, next cursor, exact count) of a list paged by number. A page past
     the end is an error (422), except the first page of an empty list."""
     paginator = Paginator(items, per_page)
     if page > paginator.num_pages and page != 1:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some fields are not valid."),
-            {"cursor": [_("The last page is %(last)d.") % {"last": paginator.num_pages}]},
-        )
+        raise page_past_end(paginator.num_pages)
     found = paginator.page(min(page, paginator.num_pages))
     following = str(found.number + 1) if found.has_next() else None
     return list(found.object_list), following, paginator.count

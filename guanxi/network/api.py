@@ -12,7 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
-from guanxi.api.pagination import CursorQuery, keyset_page, numbered_page, page_number
+from guanxi.api.pagination import CursorQuery, PageQuery, keyset_page, numbered_page
 from guanxi.api.schemas import ListPage, MemberCard, MemberPage
 from guanxi.network import selectors, services
 from guanxi.network.errors import NetworkError, NotFound
@@ -39,10 +39,10 @@ def _member(request: HttpRequest, handle: str):
         raise ApiError(404, "not_found", str(NotFound.default_message)) from None
 
 
-def _member_page(request, users, cursor: str | None) -> dict:
+def _member_page(request, users, query: PageQuery) -> dict:
     """A page of members by number (the order the site pages them in), as cards."""
     ids, following, count = numbered_page(
-        users.values_list("pk", flat=True), page=page_number(cursor), per_page=PER_PAGE
+        users.values_list("pk", flat=True), page=query.number(), per_page=PER_PAGE
     )
     return {
         "items": member_cards(viewer=request.user, ids=ids),
@@ -55,7 +55,7 @@ def _member_page(request, users, cursor: str | None) -> dict:
 @router.get("/connections", response=MemberPage, summary="My connections")
 def my_connections(
     request,
-    query: Query[CursorQuery],
+    query: Query[PageQuery],
     q: str = "",
     sort: Literal["name", "recent"] = "name",
 ):
@@ -66,16 +66,16 @@ def my_connections(
     users = selectors.connections_page_queryset(
         request.user.pk, viewer_id=request.user.pk, q=q, sort=sort
     )
-    return _member_page(request, users, query.cursor)
+    return _member_page(request, users, query)
 
 
 @router.get("/members/{handle}/connections", response=MemberPage, summary="A member's connections")
-def member_connections(request, handle: str, query: Query[CursorQuery]):
+def member_connections(request, handle: str, query: Query[PageQuery]):
     owner = _member(request, handle)
     if not selectors.may_see_connections(request.user, owner.pk):
         raise ApiError(403, "forbidden", "This member's connections are private.")
     users = selectors.connections_page_queryset(owner.pk, viewer_id=request.user.pk)
-    return _member_page(request, users, query.cursor)
+    return _member_page(request, users, query)
 
 
 class RelationshipOut(Schema):
@@ -203,15 +203,15 @@ def connection_remove(request, handle: str):
 
 
 @router.get("/followers", response=MemberPage, summary="Members following me")
-def followers(request, query: Query[CursorQuery]):
+def followers(request, query: Query[PageQuery]):
     users = selectors.follows_queryset(request.user.pk, followers=True)
-    return _member_page(request, users, query.cursor)
+    return _member_page(request, users, query)
 
 
 @router.get("/following", response=MemberPage, summary="Members I follow")
-def following(request, query: Query[CursorQuery]):
+def following(request, query: Query[PageQuery]):
     users = selectors.follows_queryset(request.user.pk, followers=False)
-    return _member_page(request, users, query.cursor)
+    return _member_page(request, users, query)
 
 
 @router.put("/following/{handle}", response={204: None}, summary="Follow a member")

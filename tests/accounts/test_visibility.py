@@ -8,9 +8,8 @@ owner (alice).
 import pytest
 from django.test import Client
 
-from guanxi.accounts import services
+from guanxi.accounts import services, visibility
 from guanxi.accounts.models import SECTION_KEYS, Education, Experience, OpenTo, Profile
-from guanxi.accounts import visibility
 from guanxi.accounts.visibility import Visibility, audience_level, register_connection_checker
 
 # A marker per section that appears on the page only when the section is shown, and the

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
-from guanxi.api.pagination import CURSOR_MAX, page_number
+from guanxi.api.pagination import PageQuery, page_past_end
 from guanxi.api.schemas import ListPage, MemberCard
 from guanxi.network.errors import NetworkError
 from guanxi.network.suggestions import services as suggestions
@@ -62,16 +62,6 @@ class SuggestionsQuery(Schema):
     limit: int = Field(20, ge=1, le=suggestions.KEEP_SERVED)
 
 
-class PageQuery(Schema):
-    cursor: str | None = Field(
-        None, max_length=CURSOR_MAX, description="The `next` of the previous page."
-    )
-    page: int | None = Field(None, ge=1, description="Jump to this page number.")
-
-    def number(self) -> int:
-        return self.page if self.page is not None else page_number(self.cursor)
-
-
 def _not_found(message: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message or _("Not found."))
 
@@ -109,7 +99,7 @@ def suggestions_dismiss(request: HttpRequest, user_id: int):
 
 def _shared_page(page, wanted: int) -> dict:
     if page.number != wanted:
-        raise _not_found(_("There is no such page."))
+        raise page_past_end(page.paginator.num_pages)
     return {
         "items": [
             {"member": item.member, "shared": item.shared, "degree": item.degree}
