@@ -174,8 +174,8 @@ def _state(user_id: int) -> bool | None:
 def _cards(viewer: User, rows: list[tuple[int, int, float]]) -> list[SuggestionCard]:
     """Write the reasons out now, from what each profile shows to members today."""
     # Both ways of getting rows leave out blocks already (the served query, excluded_for).
-    found = member_cards(viewer=viewer, ids=[r[0] for r in rows], keep_blocked=True)
-    members = {card.id: card for card in found}
+    shown = member_cards(viewer=viewer, ids=[r[0] for r in rows], keep_blocked=True)
+    members = {card.id: card for card in shown}
     traits = load_traits([viewer.pk, *members])
     mine = traits.get(viewer.pk)
     cards = []
