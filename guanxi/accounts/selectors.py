@@ -249,36 +249,49 @@ def member_cards(
     (each flagged if it is one of the viewer's connections) and the skills shown.
     """
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    if not keep_blocked:
+    if wanted and not keep_blocked:
         hidden = hidden_member_ids(viewer)
         wanted = [pk for pk in wanted if pk not in hidden]
-    audience = audience_of(viewer)
-    rows = {
-        row["pk"]: row
-        for row in Profile.objects.filter(pk__in=wanted, user__is_active=True)
-        .annotate(connected=ExpressionWrapper(audience.connected_q(), output_field=BooleanField()))
-        .values(*CARD_FIELDS, "connected")
+    if not wanted:
+        return []
+    found = {
+        card.id: card
+        for card in member_cards_of(
+            Profile.objects.filter(pk__in=wanted, user__is_active=True),
+            viewer=viewer,
+            first_skill=first_skill,
+        )
     }
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def member_cards_of(
+    profiles: QuerySet[Profile], *, viewer, first_skill: str = ""
+) -> list[MemberCard]:
+    """Cards of the profiles a caller's own query selects, in its order: for a list that
+    finds its members in SQL anyway (the directory), so the page query fetches the cards
+    too. The caller has left out inactive and blocked members. Two queries at most."""
+    audience = audience_of(viewer)
+    rows = list(
+        profiles.annotate(
+            connected=ExpressionWrapper(audience.connected_q(), output_field=BooleanField())
+        ).values(*CARD_FIELDS, "connected")
+    )
 
     def sees(row: dict, section: str) -> bool:
         return audience.sees(row[f"vis_{section}"], row["pk"], connected=bool(row["connected"]))
 
-    with_skills = [pk for pk, row in rows.items() if sees(row, "skills")]
+    with_skills = [row["pk"] for row in rows if sees(row, "skills")]
     skills = _card_skills(with_skills, first_skill) if with_skills else {}
     # Handles are [a-z0-9_]: build profile URLs around one reverse() instead of one each.
     url_head, _sep, url_tail = reverse("profile", kwargs={"handle": "~"}).partition("~")
     storage = Profile._meta.get_field("photo").storage
     cards = []
-    for pk in wanted:
-        row = rows.get(pk)
-        if row is None:
-            continue
+    for row in rows:
         location, work = sees(row, "location"), sees(row, "work")
         cards.append(
             MemberCard(
-                id=pk,
+                id=row["pk"],
                 handle=row["user__username"],
                 url=f"{url_head}{row['user__username']}{url_tail}",
                 display_name=row["display_name"],
@@ -290,7 +303,7 @@ def member_cards(
                 country=row["country"] if location else "",
                 company=row["company"] if work else "",
                 position=row["position"] if work else "",
-                skills=skills.get(pk, []),
+                skills=skills.get(row["pk"], []),
                 open_to=OpenTo.from_mask(row["open_to"]) if sees(row, "open_to") else [],
             )
         )

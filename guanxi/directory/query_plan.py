@@ -360,8 +360,9 @@ def page_rows(
     total_is: str,
     page: int,
     page_size: int,
-) -> list[int]:
-    """The member ids of one page, plus one more if there is a next page."""
+) -> QuerySet[Profile]:
+    """The profiles of one page, plus one more if there is a next page (for the cards
+    to fetch: accounts.selectors.member_cards_of)."""
     offset = (page - 1) * page_size
     # Walking the sort index finds a page after about (offset + size) / density rows;
     # driving visits every candidate and then sorts them. Take the cheaper.
@@ -378,4 +379,4 @@ def page_rows(
     if not scan and plan.driver is not None and plan.driver.distinct:
         found = found.distinct()
     ordered = found.order_by(*ORDERING.get(filters.sort, ORDERING[SORT_NAME]))
-    return list(ordered.values_list("pk", flat=True)[offset : offset + page_size + 1])
+    return ordered[offset : offset + page_size + 1]

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Education, Experience, Profile, ProfileTag, User
-from guanxi.accounts.selectors import MemberCard, member_cards
+from guanxi.accounts.selectors import MemberCard, member_cards_of
 from guanxi.accounts.visibility import audience_of, hidden_member_ids
 from guanxi.directory import query_plan
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
@@ -90,18 +90,17 @@ def directory_search(
         num_pages = max(1, math.ceil(total / page_size))
     if page < 1 or page > num_pages:
         raise PageOutOfRange(num_pages)
-    rows: list[int] = []
+    rows: list[MemberCard] = []
     if plan is not None and total:
-        rows = query_plan.page_rows(base, plan, filters, total, total_is, page, page_size)
+        found = query_plan.page_rows(base, plan, filters, total, total_is, page, page_size)
+        # The page query fetches the cards too (blocks are out of `base` already).
+        rows = member_cards_of(found, viewer=viewer, first_skill=filters.skill)
         if not rows and total_is == query_plan.ABOUT and page > 1:
             # The estimate promised more pages than there are: count for real.
             total, total_is = query_plan.count_capped(query_plan.countable(base, plan))
             raise PageOutOfRange(max(1, math.ceil(total / page_size)))
     has_next = len(rows) > page_size and page < num_pages
-    # The page's members were filtered with the viewer's blocks already.
-    items = member_cards(
-        viewer=viewer, ids=rows[:page_size], first_skill=filters.skill, keep_blocked=True
-    )
+    items = rows[:page_size]
     return DirectoryPage(
         items=items,
         page=page,
@@ -119,8 +118,7 @@ def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
     qs = query_plan.member_base(hidden_member_ids(viewer))
     if viewer is not None and viewer.is_authenticated:
         qs = qs.exclude(pk=viewer.pk)
-    ids = list(qs.order_by("-created_at", "-pk").values_list("pk", flat=True)[:limit])
-    return member_cards(viewer=viewer, ids=ids, keep_blocked=True)
+    return member_cards_of(qs.order_by("-created_at", "-pk")[:limit], viewer=viewer)
 
 
 def member_count() -> int:
