@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -80,16 +81,6 @@ def photo_upload_to(instance: Profile, filename: str) -> str:
     # A fresh random name per upload: caches never serve a replaced photo, and the
     # member's original file name (which may say anything) is never kept.
     return f"photos/{instance.pk}/{secrets.token_hex(8)}.jpg"
-
-
-def initials_of(display_name: str) -> str:
-    """What an avatar shows without a photo: "AW" for Alice Wong, "陈" for 陈静."""
-    words = display_name.split()
-    if not words:
-        return "?"
-    if len(words) == 1:
-        return words[0][:2].upper() if words[0].isascii() else words[0][:1]
-    return (words[0][:1] + words[-1][:1]).upper()
 
 
 # Years for experience and education entries.
@@ -181,6 +172,33 @@ class Profile(models.Model):
     def photo_url(self) -> str | None:
         """The photo's URL (site-relative with the default storage), or None."""
         return self.photo.url if self.photo else None
+
+
+# Han, kana and Hangul (BMP blocks, compatibility ideographs, Han extensions B and on).
+CJK_CHARACTER = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
+def initials_of(name: str) -> str:
+    """An avatar's letters, all from one script (never "M陈" for "Mei 陈").
+
+    A name with Chinese, Japanese or Korean characters shows its first such character,
+    the family name in the usual order ("陈明" and "Mei 陈" give "陈"); other names show
+    the first letters of their first and last words ("Ana María López" gives "AL"), or
+    the first two letters of a one-word Latin name ("Bob" gives "BO").
+    """
+    cjk = next((ch for ch in name if ch.isalpha() and CJK_CHARACTER.match(ch)), None)
+    if cjk:  # (not the ideographic space or CJK punctuation)
+        return cjk
+    words = ["".join(ch for ch in word if ch.isalpha()) for word in name.split()]
+    words = [word for word in words if word]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        word = words[0]
+        return word[:2].upper() if word.isascii() else word[:1].upper()
+    return (words[0][:1] + words[-1][:1]).upper()
 
 
 class Tag(models.Model):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from guanxi.accounts.selectors import MemberCard, member_cards_of
 from guanxi.accounts.visibility import audience_of, hidden_member_ids
 from guanxi.directory import query_plan
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
+from guanxi.directory.member_count import member_count
 
 __all__ = [
     "SORTS",
@@ -36,8 +36,6 @@ __all__ = [
     "newest_members",
     "profile_completeness",
 ]
-
-MEMBER_COUNT_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -119,16 +117,6 @@ def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
     if viewer is not None and viewer.is_authenticated:
         qs = qs.exclude(pk=viewer.pk)
     return member_cards_of(qs.order_by("-created_at", "-pk")[:limit], viewer=viewer)
-
-
-def member_count() -> int:
-    """How many members the directory lists (cached: it counts a big join)."""
-    key = "directory:member-count"
-    count = cache.get(key)
-    if count is None:
-        count = Profile.objects.filter(listed=True, user__is_active=True).count()
-        cache.set(key, count, MEMBER_COUNT_CACHE_SECONDS)
-    return count
 
 
 @dataclass(frozen=True)

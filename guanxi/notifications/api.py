@@ -20,6 +20,10 @@ class NotificationOut(Schema):
     actor_handle: str | None
     created_at: str
     unread: bool
+    state: str | None = Field(
+        None, description="Where what it is about stands now, e.g. 'You accepted'."
+    )
+    awaiting_you: bool = Field(False, description="True while it still needs your answer.")
 
 
 class NotificationPage(ListPage):
@@ -52,6 +56,8 @@ def notification_list(
             actor_handle=item.actor.username if item.actor else None,
             created_at=item.created_at.isoformat(),
             unread=item.unread,
+            state=item.state.label if item.state else None,
+            awaiting_you=bool(item.state and item.state.open),
         )
         for item in selectors.as_items(rows)
     ]
