@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,8 +36,9 @@ class MemberGraph:
     """What the rule needs from the member graph (provided by the network app)."""
 
     are_connected: Callable[[int, int], bool]
-    # The ids of a member's connections as a one-column queryset, used as a subquery.
-    connection_ids: Callable[[int], QuerySet]
+    # The ids of a member's connections as one column (a queryset or SQL expression),
+    # used as a subquery: `pk__in=connection_ids(viewer_id)`.
+    connection_ids: Callable[[int], QuerySet | Expression]
     # Members hidden from a member: blocked by them or blocking them.
     hidden_ids: Callable[[int], set[int]]
 
