@@ -111,4 +111,6 @@ def email_language(email_settings: EmailSettings) -> str:
 
 
 def may_email(user) -> bool:
-    return bool(user.is_active and user.email)
+    """Active members with an address; never the seeded demo members, whose addresses
+    are made up (seeding their network would otherwise queue hundreds of emails)."""
+    return bool(user.is_active and user.email and not getattr(user, "is_demo", False))

@@ -144,3 +144,14 @@ def test_inactive_members_are_not_emailed(alice, bob, outbox, django_capture_on_
         note = services.notify(recipient=bob, kind="connection_request", actor=alice)
     assert note.email == Notification.Email.NONE
     assert outbox == []
+
+
+def test_demo_members_are_never_emailed(alice, bob, outbox, django_capture_on_commit_callbacks):
+    # Seeded demo members have made-up addresses; they still get the in-app row.
+    bob.is_demo = True
+    bob.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.notify(recipient=bob, kind="connection_request", actor=alice)
+    assert note.email == Notification.Email.NONE
+    assert outbox == []
+    assert Notification.objects.filter(recipient=bob).count() == 1

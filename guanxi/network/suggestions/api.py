@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
 from guanxi.api.pagination import PageQuery, page_past_end
@@ -24,7 +25,10 @@ router = Router(tags=["people you may know"], auth=member_auth)
 class SuggestionOut(Schema):
     member: MemberCard
     reasons: list[str]
-    mutual_count: int
+    mutual_count: int = Field(description="Connections you share with the member, counted now")
+    mutual_connections: list[MemberCard] = Field(
+        description="The first of those shared connections (at most two)"
+    )
 
 
 class SuggestionPage(ListPage):
@@ -74,9 +78,18 @@ def _not_found(message: str | None = None) -> ApiError:
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
     found = suggestions.suggestions_for(request.auth, limit=query.limit)
+    faces = {pk for item in found for pk in (face.pk for face in item.mutuals)}
+    face_cards = {card.id: card for card in member_cards(viewer=request.auth, ids=sorted(faces))}
     return {
         "items": [
-            {"member": item.member, "reasons": item.reasons, "mutual_count": item.mutual_count}
+            {
+                "member": item.member,
+                "reasons": item.reasons,
+                "mutual_count": item.mutual_count,
+                "mutual_connections": [
+                    face_cards[face.pk] for face in item.mutuals if face.pk in face_cards
+                ],
+            }
             for item in found
         ],
         "next": None,
