@@ -13,7 +13,7 @@ from typing import Literal
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.handles import normalize_handle
 from guanxi.accounts.models import User
-from guanxi.core.visibility import hidden_member_ids
+from guanxi.accounts.visibility import hidden_member_ids
 
 Action = Literal["view"]
 

@@ -28,10 +28,10 @@ from guanxi.accounts.models import (
 )
 from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
+from guanxi.accounts.visibility import Visibility
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK, Payload
+from guanxi.api.schemas import NOT_BLANK, Payload, absolute_url
 from guanxi.core.errors import Invalid
-from guanxi.core.visibility import Visibility
 
 router = Router(tags=["profiles"])
 
@@ -91,7 +91,10 @@ class ProfileOut(Schema):
     url: str
     display_name: str
     headline: str
-    photo_url: str | None
+    initials: str = Field(description="What to show in place of a photo when photo_url is null.")
+    photo_url: str | None = Field(
+        description="Absolute URL of the member's photo (a 512×512 JPEG), or null."
+    )
     about: str | None
     about_html: str | None
     location: LocationOut | None
@@ -196,7 +199,8 @@ def _profile_out(request: HttpRequest, view: ProfileView) -> dict[str, Any]:
         "url": request.build_absolute_uri(reverse("profile", kwargs={"handle": view.handle})),
         "display_name": view.display_name,
         "headline": view.headline,
-        "photo_url": request.build_absolute_uri(view.photo.url) if view.photo else None,
+        "initials": view.initials,
+        "photo_url": absolute_url(request, view.photo_url),
         "about": view.about,
         "about_html": view.about_html,
         "location": view.location if view.location is not None else None,

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_VALIDATORS
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 
 
 class User(AbstractUser):
@@ -167,6 +167,11 @@ class Profile(models.Model):
     @property
     def initials(self) -> str:
         return initials_of(self.display_name)
+
+    @property
+    def photo_url(self) -> str | None:
+        """The photo's URL (site-relative with the default storage), or None."""
+        return self.photo.url if self.photo else None
 
 
 # Han, kana and Hangul (BMP blocks, compatibility ideographs, Han extensions B and on).

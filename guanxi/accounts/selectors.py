@@ -7,11 +7,14 @@ even queried), so neither a template nor the API can leak a hidden section.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.accounts.access import access_member
@@ -25,14 +28,10 @@ from guanxi.accounts.models import (
     Profile,
     ProfileTag,
     User,
+    initials_of,
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
-from guanxi.core.visibility import Visibility, audience_level
-
-
-@dataclass(frozen=True)
-class Photo:
-    url: str
+from guanxi.accounts.visibility import Visibility, audience_of, hidden_member_ids
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class ProfileView:
     display_name: str
     headline: str
     initials: str
-    photo: Photo | None
+    photo_url: str | None
     is_owner: bool
     is_demo: bool
     # Sections: None when the viewer may not see them.
@@ -116,11 +115,12 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     """
     owner = access_member(viewer, handle, "view")
     profile: Profile = owner.profile
-    level = audience_level(viewer, owner.pk)
-    is_owner = level == Visibility.ONLY_ME
+    audience = audience_of(viewer)
+    is_owner = audience.viewer_id == owner.pk
+    connected = audience.is_connected_to(owner.pk)
 
     def visible(section: str) -> bool:
-        return profile.visibility_of(section) <= level
+        return audience.sees(profile.visibility_of(section), owner.pk, connected=connected)
 
     parts: dict = {}
     if visible("about"):
@@ -181,11 +181,139 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
         display_name=profile.display_name,
         headline=profile.headline,
         initials=profile.initials,
-        photo=Photo(url=profile.photo.url) if profile.photo else None,
+        photo_url=profile.photo_url,
         is_owner=is_owner,
         is_demo=owner.is_demo,
         **parts,
     )
+
+
+# --- Member cards ------------------------------------------------------------------------
+SKILLS_ON_CARD = 4
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """A member in any list of people, as the viewer may see them: sections the viewer
+    may not see are empty. Pages show it with includes/person_card.html; the API with
+    guanxi.api.schemas.MemberCard."""
+
+    id: int
+    handle: str
+    url: str  # the profile page, site-relative
+    display_name: str
+    headline: str
+    initials: str  # shown when there is no photo
+    photo_url: str | None  # site-relative (the storage's URL); the API makes it absolute
+    is_demo: bool
+    city: str = ""
+    country: str = ""
+    company: str = ""
+    position: str = ""
+    skills: list[str] = field(default_factory=list)
+    open_to: list[OpenTo] = field(default_factory=list)
+
+    @property
+    def place(self) -> str:
+        return self.city or self.country
+
+
+# The profile columns a card reads.
+CARD_FIELDS = (
+    "pk", "display_name", "headline", "photo", "city", "country", "company", "position",
+    "open_to", "vis_location", "vis_work", "vis_skills", "vis_open_to",
+    "user__username", "user__is_demo",
+)  # fmt: skip
+
+
+def member_cards(
+    *, viewer, ids: Iterable[int], first_skill: str = "", keep_blocked: bool = False
+) -> list[MemberCard]:
+    """Cards of the members `ids`, in that order, as `viewer` (a user, AnonymousUser or
+    None) may see them. Unknown and inactive members are left out, and so are members
+    blocked either way unless `keep_blocked` (the viewer's own list of blocks).
+    `first_skill` (a tag key) puts that skill first on the cards.
+
+    At most three queries whatever the number of ids: the viewer's blocks, the profiles
+    (each flagged if it is one of the viewer's connections) and the skills shown.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if wanted and not keep_blocked:
+        hidden = hidden_member_ids(viewer)
+        wanted = [pk for pk in wanted if pk not in hidden]
+    if not wanted:
+        return []
+    found = {
+        card.id: card
+        for card in member_cards_of(
+            Profile.objects.filter(pk__in=wanted, user__is_active=True),
+            viewer=viewer,
+            first_skill=first_skill,
+        )
+    }
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def member_cards_of(
+    profiles: QuerySet[Profile], *, viewer, first_skill: str = ""
+) -> list[MemberCard]:
+    """Cards of the profiles a caller's own query selects, in its order: for a list that
+    finds its members in SQL anyway (the directory), so the page query fetches the cards
+    too. The caller has left out inactive and blocked members. Two queries at most."""
+    audience = audience_of(viewer)
+    rows = list(
+        profiles.annotate(
+            connected=ExpressionWrapper(audience.connected_q(), output_field=BooleanField())
+        ).values(*CARD_FIELDS, "connected")
+    )
+
+    def sees(row: dict, section: str) -> bool:
+        return audience.sees(row[f"vis_{section}"], row["pk"], connected=bool(row["connected"]))
+
+    with_skills = [row["pk"] for row in rows if sees(row, "skills")]
+    skills = _card_skills(with_skills, first_skill) if with_skills else {}
+    # Handles are [a-z0-9_]: build profile URLs around one reverse() instead of one each.
+    url_head, _sep, url_tail = reverse("profile", kwargs={"handle": "~"}).partition("~")
+    storage = Profile._meta.get_field("photo").storage
+    cards = []
+    for row in rows:
+        location, work = sees(row, "location"), sees(row, "work")
+        cards.append(
+            MemberCard(
+                id=row["pk"],
+                handle=row["user__username"],
+                url=f"{url_head}{row['user__username']}{url_tail}",
+                display_name=row["display_name"],
+                headline=row["headline"],
+                initials=initials_of(row["display_name"]),
+                photo_url=storage.url(row["photo"]) if row["photo"] else None,
+                is_demo=row["user__is_demo"],
+                city=row["city"] if location else "",
+                country=row["country"] if location else "",
+                company=row["company"] if work else "",
+                position=row["position"] if work else "",
+                skills=skills.get(row["pk"], []),
+                open_to=OpenTo.from_mask(row["open_to"]) if sees(row, "open_to") else [],
+            )
+        )
+    return cards
+
+
+def _card_skills(ids: list[int], first_key: str = "") -> dict[int, list[str]]:
+    """Up to SKILLS_ON_CARD skill names per profile, in the member's order, the skill
+    `first_key` first. One query."""
+    rows = (
+        ProfileTag.objects.filter(profile_id__in=ids, kind=ProfileTag.Kind.SKILL)
+        .order_by("profile_id", "position", "id")
+        .values_list("profile_id", "tag__name", "tag__key")
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for profile_id, name, key in rows:
+        if first_key and key == first_key:
+            names[profile_id].insert(0, name)
+        else:
+            names[profile_id].append(name)
+    return {pid: skills[:SKILLS_ON_CARD] for pid, skills in names.items()}
 
 
 def profile_for_owner(*, user: User) -> Profile:

@@ -42,16 +42,11 @@ from guanxi.accounts.models import (
     normalize_text,
 )
 from guanxi.accounts.signals import member_deleted
-from guanxi.accounts.tokens import (
-    MAX_TOKENS_PER_USER,
-    TOKEN_PREFIX,
-    clean_token_name,
-    token_digest,
-)
+from guanxi.accounts.tokens import MAX_TOKENS_PER_USER, TOKEN_PREFIX, clean_token_name, token_digest
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import Invalid
 from guanxi.core.markdown import render_markdown
 from guanxi.core.signals import send_on_commit
-from guanxi.core.visibility import Visibility
 
 PROFILE_TEXT_FIELDS = (
     "display_name",

@@ -24,8 +24,8 @@ from guanxi.accounts import selectors, services
 from guanxi.accounts.forms import profile as profile_forms
 from guanxi.accounts.forms.profile import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.accounts.models import Profile
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import DomainError, NotFound
-from guanxi.core.visibility import Visibility
 
 
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:

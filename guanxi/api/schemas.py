@@ -1,10 +1,18 @@
-"""Schemas several routers share."""
+"""Schemas every router shares: the member card and the list envelope.
+
+Every list of people in the API is a list of `MemberCard`, built from
+`accounts.selectors.member_cards` (section visibility and blocks applied there). Every
+list endpoint answers a `ListPage` subclass: `items`, then `next` (pass it back as
+`cursor` for the following page; null on the last), `count` and `count_is` where the
+total is known. URLs in the API are absolute.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Schema
+from django.http import HttpRequest
+from ninja import Field, Schema
 from pydantic import model_validator
 
 # A pattern for text fields that must say something: at least one non-space character.
@@ -30,38 +38,88 @@ class Payload(Schema):
         return data
 
 
+def absolute_url(request: HttpRequest | None, path: str | None) -> str | None:
+    """`path` as an absolute URL for the request being answered (absolute URLs, such as
+    a storage's, are kept as they are)."""
+    if not path:
+        return None
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _request(context: dict[str, Any] | None) -> HttpRequest | None:
+    return (context or {}).get("request")
+
+
 class MemberCard(Schema):
-    """The summary of a member that lists show: never more than a card on the site does."""
+    """A member in a list: never more than a card on the site shows. Sections the caller
+    may not see (or the member left empty) are null or empty."""
 
     id: int
     handle: str
+    url: str = Field(description="The member's profile page (absolute URL).")
     display_name: str
     headline: str
-    photo_url: str | None
+    initials: str = Field(description="What to show in place of a photo when photo_url is null.")
+    photo_url: str | None = Field(
+        description="Absolute URL of the member's photo (a 512×512 JPEG), or null."
+    )
+    is_demo: bool
+    city: str | None
+    country: str | None
+    company: str | None
+    position: str | None
+    skills: list[str] = Field(description="Up to four of the member's skills.")
+    open_to: list[str]
+
+    # Built from accounts.selectors.MemberCard: empty hidden sections become null.
+    @staticmethod
+    def resolve_url(obj, context) -> str | None:
+        return absolute_url(_request(context), obj.url)
 
     @staticmethod
-    def of(user) -> MemberCard:
-        profile = user.profile
-        return MemberCard(
-            id=user.pk,
-            handle=user.username,
-            display_name=profile.display_name,
-            headline=profile.headline,
-            photo_url=profile.photo.url if profile.photo else None,
-        )
+    def resolve_photo_url(obj, context) -> str | None:
+        return absolute_url(_request(context), obj.photo_url)
+
+    @staticmethod
+    def resolve_city(obj) -> str | None:
+        return obj.city or None
+
+    @staticmethod
+    def resolve_country(obj) -> str | None:
+        return obj.country or None
+
+    @staticmethod
+    def resolve_company(obj) -> str | None:
+        return obj.company or None
+
+    @staticmethod
+    def resolve_position(obj) -> str | None:
+        return obj.position or None
+
+    @staticmethod
+    def resolve_open_to(obj) -> list[str]:
+        return [item.slug for item in obj.open_to]
 
 
-class Page(Schema):
-    page: int
-    pages: int
-    total: int
-    has_next: bool
+CountIs = Literal["exact", "at_least", "about"]
 
 
-def page_meta(page) -> Page:
-    return Page(
-        page=page.number,
-        pages=page.paginator.num_pages,
-        total=page.paginator.count,
-        has_next=page.has_next(),
+class ListPage(Schema):
+    """The envelope of every list. Subclasses name the item type: `items: list[X]`."""
+
+    items: list
+    next: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
     )
+    count: int | None = Field(
+        None, description="How many items the whole list holds, when known (see count_is)."
+    )
+    count_is: CountIs | None = Field(
+        None,
+        description="exact; at_least: counting stopped at a cap; about: estimated; "
+        "null when count is not given.",
+    )
+
+
+class MemberPage(ListPage):
+    items: list[MemberCard]

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from guanxi.accounts.models import OpenTo, normalize_text
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.markdown import render_markdown
-from guanxi.core.visibility import Visibility
 from guanxi.demo import data
 
 DEMO_EMAIL_DOMAIN = "demo.guanxi.local"

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 
 from guanxi.accounts.models import Education, Profile, ProfileTag, Tag, User
-from guanxi.directory.audience import Audience, section_visible
+from guanxi.accounts.visibility import Audience
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
 
 # Count at most this many matches: beyond it the page says "1,000+" and only the first
@@ -45,26 +45,6 @@ ESTIMATE_CACHE_SECONDS = 300
 EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
 
 ORDERING = {SORT_NAME: ("name_key", "pk"), SORT_NEWEST: ("-created_at", "-pk")}
-
-# The profile columns a card needs.
-CARD_FIELDS = (
-    "pk",
-    "display_name",
-    "headline",
-    "photo",
-    "city",
-    "country",
-    "company",
-    "position",
-    "open_to",
-    "vis_location",
-    "vis_work",
-    "vis_skills",
-    "vis_open_to",
-    "user__username",
-    "user__is_demo",
-)
-
 
 # Relative costs per visited row, measured on SQLite at 100k members: a range on a
 # profile column reads the row directly; a list of profile ids (tags, schools) first
@@ -178,10 +158,12 @@ def _tag_ids(keys: list[str]) -> dict[str, int]:
     return dict(Tag.objects.filter(key__in=keys).values_list("key", "id"))
 
 
-def member_base(audience: Audience) -> QuerySet[Profile]:
+def member_base(hidden_ids: set[int]) -> QuerySet[Profile]:
+    """Listed, active members, without those hidden from the viewer (blocks either way:
+    a handful, hence a list)."""
     qs = Profile.objects.filter(listed=True, user__is_active=True)
-    if audience.hidden_ids:
-        qs = qs.exclude(pk__in=list(audience.hidden_ids))
+    if hidden_ids:
+        qs = qs.exclude(pk__in=sorted(hidden_ids))
     return qs
 
 
@@ -201,7 +183,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         holders = ProfileTag.objects.filter(kind=kind, tag_id=tag_id)
         terms.append(
             Term(
-                visible=section_visible(audience, section),
+                visible=audience.q(section),
                 drive=Q(pk__in=holders.values("profile_id")),
                 member=_in(holders.order_by().values("profile_id")),
                 check=Q(Exists(holders.filter(profile_id=OuterRef("pk")))),
@@ -216,7 +198,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         if key:
             terms.append(
                 Term(
-                    visible=section_visible(audience, section),
+                    visible=audience.q(section),
                     drive=_prefix(column, key),
                     check=_prefix(column, key, drive=False),
                     estimate=Profile.objects.filter(_prefix(column, key)),
@@ -233,7 +215,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         joined = connection.vendor == "sqlite"
         terms.append(
             Term(
-                visible=section_visible(audience, "education"),
+                visible=audience.q("education"),
                 drive=_prefix("educations__school_key", filters.school)
                 if joined
                 else Q(pk__in=alumni.values("profile_id")),
@@ -248,7 +230,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         bit = int(filters.open_to)
         terms.append(
             Term(
-                visible=section_visible(audience, "open_to"),
+                visible=audience.q("open_to"),
                 check=Q(Exact(F("open_to").bitand(bit), bit)),
             )
         )
@@ -378,8 +360,9 @@ def page_rows(
     total_is: str,
     page: int,
     page_size: int,
-) -> list[dict]:
-    """The card rows of one page, plus one more row if there is a next page."""
+) -> QuerySet[Profile]:
+    """The profiles of one page, plus one more if there is a next page (for the cards
+    to fetch: accounts.selectors.member_cards_of)."""
     offset = (page - 1) * page_size
     # Walking the sort index finds a page after about (offset + size) / density rows;
     # driving visits every candidate and then sorts them. Take the cheaper.
@@ -396,4 +379,4 @@ def page_rows(
     if not scan and plan.driver is not None and plan.driver.distinct:
         found = found.distinct()
     ordered = found.order_by(*ORDERING.get(filters.sort, ORDERING[SORT_NAME]))
-    return list(ordered.values(*CARD_FIELDS)[offset : offset + page_size + 1])
+    return ordered[offset : offset + page_size + 1]

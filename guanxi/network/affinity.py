@@ -1,8 +1,9 @@
 """What two members have in common, and how to say it.
 
 Shared by "people you may know", "people who share your interests" and introduction
-ideas. Only sections visible to any member (public or members) count, so a reason
-never reveals what a profile keeps to connections or to its owner.
+ideas. Only sections visible to any member count (accounts' `EVERY_MEMBER` audience:
+reasons are read by members who are not connected to the member they describe), so a
+reason never reveals what a profile keeps to connections or to its owner.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, User
-from guanxi.core.visibility import Visibility
-
-MEMBER_LEVEL = Visibility.MEMBERS
+from guanxi.accounts.visibility import EVERY_MEMBER
 
 # (what one side is open to, what the other side is open to, reason)
 COMPLEMENTS: tuple[tuple[int, int, str], ...] = (
@@ -104,17 +103,17 @@ def load_traits(user_ids) -> dict[int, Traits]:
          open_to, vis_open_to, vis_skills, vis_interests, vis_education, listed,
          active) in _rows(_profile_sql(), ids):  # fmt: skip
         t = Traits(user_id=uid, listed=bool(listed), active=bool(active))
-        if vis_work <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_work, uid):
             t.company, t.company_key = company, company_key
-        if vis_location <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_location, uid):
             t.city, t.city_key = city, city_key
-        if vis_open_to <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_open_to, uid):
             t.open_to = open_to
-        if vis_skills <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_skills, uid):
             show_skills.add(uid)
-        if vis_interests <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_interests, uid):
             show_interests.add(uid)
-        if vis_education <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_education, uid):
             show_education.append(uid)
         traits[uid] = t
     with_tags = sorted(show_skills | show_interests)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -13,13 +12,15 @@ from ninja.responses import Status
 from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import MemberCard, Page, Payload, page_meta
-from guanxi.core.errors import Invalid, NotFound
+from guanxi.api.pagination import CursorQuery, PageQuery, keyset_page, numbered_page
+from guanxi.api.schemas import ListPage, MemberCard, MemberPage, Payload
+from guanxi.core.errors import Invalid
 from guanxi.network import selectors, services
 from guanxi.network.errors import ConnectionsPrivate
 from guanxi.network.introductions.api import router as introductions_router
-from guanxi.network.models import Block, ConnectionRequest, PrivacySettings
+from guanxi.network.models import Block, PrivacySettings
 from guanxi.network.services import REQUEST_NOTE_MAX
 from guanxi.network.suggestions.api import router as suggestions_router
 
@@ -31,43 +32,40 @@ def _member(request: HttpRequest, handle: str) -> User:
     return access_member(request.user, handle, "view")
 
 
-def _paged(request: HttpRequest, queryset, page: int):
-    paginator = Paginator(queryset, PER_PAGE)
-    if page < 1 or (page > paginator.num_pages and page != 1):
-        raise NotFound(_("There is no such page."))
-    return paginator.page(min(page, paginator.num_pages))
+def _member_page(request, users, query: PageQuery) -> dict:
+    """A page of members by number (the order the site pages them in), as cards."""
+    ids, following, count = numbered_page(
+        users.values_list("pk", flat=True), page=query.number(), per_page=PER_PAGE
+    )
+    return {
+        "items": member_cards(viewer=request.user, ids=ids),
+        "next": following,
+        "count": count,
+        "count_is": "exact",
+    }
 
 
-class MemberList(Schema):
-    items: list[MemberCard]
-    meta: Page
+class ConnectionsQuery(PageQuery):
+    q: str = Field("", max_length=100, description="Start of a connection's name or handle.")
+    sort: Literal["name", "recent"] = "name"
 
 
-def _member_list(request, users, page: int) -> MemberList:
-    found = _paged(request, users, page)
-    return MemberList(items=[MemberCard.of(u) for u in found.object_list], meta=page_meta(found))
-
-
-@router.get("/connections", response=MemberList, summary="My connections")
-def my_connections(
-    request,
-    q: str = Query("", max_length=100),
-    sort: Literal["name", "recent"] = "name",
-    page: int = 1,
-):
+@router.get("/connections", response=MemberPage, summary="My connections")
+def my_connections(request, query: Query[ConnectionsQuery]):
+    q, sort = query.q, query.sort
     users = selectors.connections_page_queryset(
         request.user.pk, viewer_id=request.user.pk, q=q, sort=sort
     )
-    return _member_list(request, users, page)
+    return _member_page(request, users, query)
 
 
-@router.get("/members/{handle}/connections", response=MemberList, summary="A member's connections")
-def member_connections(request, handle: str, page: int = 1):
+@router.get("/members/{handle}/connections", response=MemberPage, summary="A member's connections")
+def member_connections(request, handle: str, query: Query[PageQuery]):
     owner = _member(request, handle)
     if not selectors.may_see_connections(request.user, owner.pk):
         raise ConnectionsPrivate
     users = selectors.connections_page_queryset(owner.pk, viewer_id=request.user.pk)
-    return _member_list(request, users, page)
+    return _member_page(request, users, query)
 
 
 class RelationshipOut(Schema):
@@ -87,16 +85,16 @@ def relationship(request, handle: str):
     if other.pk == request.user.pk:
         raise Invalid(_("That is you."), fields={"handle": [_("Name another member.")]})
     rel = selectors.relationship(request.user.pk, other.pk)
-    return RelationshipOut(
-        degree=rel.degree,
-        connected=rel.connected,
-        request_sent=rel.request_sent,
-        request_received=rel.request_received,
-        request_id=rel.request_id if (rel.request_sent or rel.request_received) else None,
-        following=rel.following,
-        mutual_count=rel.mutual_count,
-        mutual_sample=[MemberCard.of(u) for u in rel.mutual_sample],
-    )
+    return {
+        "degree": rel.degree,
+        "connected": rel.connected,
+        "request_sent": rel.request_sent,
+        "request_received": rel.request_received,
+        "request_id": rel.request_id if (rel.request_sent or rel.request_received) else None,
+        "following": rel.following,
+        "mutual_count": rel.mutual_count,
+        "mutual_sample": member_cards(viewer=request.user, ids=[u.pk for u in rel.mutual_sample]),
+    }
 
 
 class InvitationIn(Payload):
@@ -112,32 +110,45 @@ class InvitationOut(Schema):
     direction: Literal["received", "sent"]
 
 
+class InvitationPage(ListPage):
+    items: list[InvitationOut]
+
+
 class InvitationResult(Schema):
     status: Literal["pending", "connected"]
     invitation_id: int | None = None
 
 
-def _invitation_out(invitation: ConnectionRequest, *, received: bool) -> InvitationOut:
-    return InvitationOut(
-        id=invitation.pk,
-        member=MemberCard.of(invitation.sender if received else invitation.recipient),
-        # A note is for its recipient; the sender sees their own note too.
-        note=invitation.note,
-        created_at=invitation.created_at.isoformat(),
-        direction="received" if received else "sent",
-    )
+def _invitation_page(request, rows, cursor: str | None, *, received: bool) -> dict:
+    """Invitations newest first, a keyset page at a time, each with the other member's card."""
+    found, following = keyset_page(rows, cursor=cursor, per_page=PER_PAGE, field="created_at")
+    others = [row.sender_id if received else row.recipient_id for row in found]
+    cards = {card.id: card for card in member_cards(viewer=request.user, ids=others)}
+    items = [
+        {
+            "id": row.pk,
+            "member": cards[other],
+            # A note is for its recipient; the sender sees their own note too.
+            "note": row.note,
+            "created_at": row.created_at.isoformat(),
+            "direction": "received" if received else "sent",
+        }
+        for row, other in zip(found, others, strict=True)
+        if other in cards
+    ]
+    return {"items": items, "next": following}
 
 
-@router.get("/invitations", response=list[InvitationOut], summary="Invitations waiting for me")
-def invitations_received(request):
-    rows = selectors.invitations_received(request.user.pk)[:200]
-    return [_invitation_out(row, received=True) for row in rows]
+@router.get("/invitations", response=InvitationPage, summary="Invitations waiting for me")
+def invitations_received(request, query: Query[CursorQuery]):
+    rows = selectors.invitations_received(request.user.pk)
+    return _invitation_page(request, rows, query.cursor, received=True)
 
 
-@router.get("/invitations/sent", response=list[InvitationOut], summary="Invitations I sent")
-def invitations_sent(request):
-    rows = selectors.invitations_sent(request.user.pk)[:200]
-    return [_invitation_out(row, received=False) for row in rows]
+@router.get("/invitations/sent", response=InvitationPage, summary="Invitations I sent")
+def invitations_sent(request, query: Query[CursorQuery]):
+    rows = selectors.invitations_sent(request.user.pk)
+    return _invitation_page(request, rows, query.cursor, received=False)
 
 
 @router.post("/invitations", response={201: InvitationResult}, summary="Invite a member to connect")
@@ -180,16 +191,16 @@ def connection_remove(request, handle: str):
     return Status(204, None)
 
 
-@router.get("/followers", response=MemberList)
-def followers(request, page: int = 1):
+@router.get("/followers", response=MemberPage, summary="Members following me")
+def followers(request, query: Query[PageQuery]):
     users = selectors.follows_queryset(request.user.pk, followers=True)
-    return _member_list(request, users, page)
+    return _member_page(request, users, query)
 
 
-@router.get("/following", response=MemberList)
-def following(request, page: int = 1):
+@router.get("/following", response=MemberPage, summary="Members I follow")
+def following(request, query: Query[PageQuery]):
     users = selectors.follows_queryset(request.user.pk, followers=False)
-    return _member_list(request, users, page)
+    return _member_page(request, users, query)
 
 
 @router.put("/following/{handle}", response={204: None}, summary="Follow a member")
@@ -206,10 +217,19 @@ def unfollow(request, handle: str):
     return Status(204, None)
 
 
-@router.get("/blocks", response=list[MemberCard], summary="Members I blocked")
-def blocks(request):
-    rows = Block.objects.filter(blocker=request.user).select_related("blocked__profile")[:500]
-    return [MemberCard.of(row.blocked) for row in rows]
+@router.get("/blocks", response=MemberPage, summary="Members I blocked, latest first")
+def blocks(request, query: Query[CursorQuery]):
+    found, following = keyset_page(
+        selectors.blocks_made(request.user.pk),
+        cursor=query.cursor,
+        per_page=PER_PAGE,
+        field="created_at",
+    )
+    ids = [row.blocked_id for row in found]
+    return {
+        "items": member_cards(viewer=request.user, ids=ids, keep_blocked=True),
+        "next": following,
+    }
 
 
 @router.put("/blocks/{handle}", response={204: None}, summary="Block a member (silently)")

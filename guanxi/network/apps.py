@@ -8,19 +8,21 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
+        from guanxi.accounts.visibility import MemberGraph, register_member_graph
         from guanxi.core.slots import register_slot
-        from guanxi.core.visibility import (
-            register_connection_checker,
-            register_hidden_members_provider,
-        )
         from guanxi.network import notifications as notification_kinds
         from guanxi.network import selectors
         from guanxi.network.introductions.asks import register_ask_kind
         from guanxi.network.introductions.services import register_introduction_kinds
         from guanxi.network.suggestions import services as suggestions
 
-        register_connection_checker(selectors.are_connected)
-        register_hidden_members_provider(selectors.blocked_either_way_ids)
+        register_member_graph(
+            MemberGraph(
+                are_connected=selectors.are_connected,
+                connection_ids=selectors.connection_ids_query,
+                hidden_ids=selectors.blocked_either_way_ids,
+            )
+        )
         register_slot("profile.actions", "network/_profile_slot.html")
         register_slot("settings.nav", "network/_settings_nav_item.html")
         register_slot("profile.aside", "network/_profile_aside.html")

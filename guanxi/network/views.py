@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import member_cards
 from guanxi.core.errors import NotFound
 from guanxi.core.outcomes import Outcome, answer, back
 from guanxi.core.pagination import page_of
@@ -173,13 +174,20 @@ def member_connections(request: HttpRequest, handle: str) -> HttpResponse:
     return _connections_page(request, owner)
 
 
+def _card_page(request: HttpRequest, users):
+    """A page of members as member cards (blocks are already left out of `users`)."""
+    page = page_of(request, users.values_list("pk", flat=True), per_page=PER_PAGE)
+    page.object_list = member_cards(viewer=request.user, ids=page.object_list, keep_blocked=True)
+    return page
+
+
 def _connections_page(request: HttpRequest, owner: User) -> HttpResponse:
     form = ConnectionSearchForm(request.GET or None)
     q, sort = "", "name"
     if form.is_valid():
         q, sort = form.cleaned_data["q"], form.cleaned_data["sort"] or "name"
     users = selectors.connections_page_queryset(owner.pk, viewer_id=request.user.pk, q=q, sort=sort)
-    page = page_of(request, users, per_page=PER_PAGE)
+    page = _card_page(request, users)
     context = {
         "owner": owner,
         "is_me": owner.pk == request.user.pk,
@@ -217,7 +225,7 @@ def _follow_page(request: HttpRequest, *, followers: bool) -> HttpResponse:
         request,
         "network/follows.html",
         {
-            "page": page_of(request, users, per_page=PER_PAGE),
+            "page": _card_page(request, users),
             "tab": "followers" if followers else "following",
         },
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema
 
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import Payload
+from guanxi.api.pagination import CURSOR_MAX, keyset_page
+from guanxi.api.schemas import ListPage, Payload
 from guanxi.notifications import selectors, services
 
 router = Router(tags=["notifications"], auth=member_auth)
@@ -25,8 +26,8 @@ class NotificationOut(Schema):
     awaiting_you: bool = Field(False, description="True while it still needs your answer.")
 
 
-class NotificationList(Schema):
-    unread: int
+class NotificationPage(ListPage):
+    unread: int = Field(description="How many of all the member's notifications are unread.")
     items: list[NotificationOut]
 
 
@@ -34,9 +35,18 @@ class MarkRead(Payload):
     ids: list[int] | None = Field(None, max_length=500)
 
 
-@router.get("", response=NotificationList, summary="My latest notifications")
-def notification_list(request, limit: int = Query(50, ge=1, le=200)):
-    rows = selectors.notifications_for(recipient=request.user)[:limit]
+@router.get("", response=NotificationPage, summary="My notifications, latest first")
+def notification_list(
+    request,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=CURSOR_MAX),
+):
+    rows, following = keyset_page(
+        selectors.notifications_for(recipient=request.user),
+        cursor=cursor,
+        per_page=limit,
+        field="created_at",
+    )
     items = [
         NotificationOut(
             id=item.id,
@@ -51,7 +61,11 @@ def notification_list(request, limit: int = Query(50, ge=1, le=200)):
         )
         for item in selectors.as_items(rows)
     ]
-    return NotificationList(unread=selectors.unread_count(recipient=request.user), items=items)
+    return {
+        "items": items,
+        "next": following,
+        "unread": selectors.unread_count(recipient=request.user),
+    }
 
 
 @router.post("/read", response={200: dict}, summary="Mark notifications read (all when no ids)")

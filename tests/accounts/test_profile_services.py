@@ -5,8 +5,8 @@ import pytest
 from guanxi.accounts import services
 from guanxi.accounts.errors import TooManyEntries
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile, normalize_text
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import Invalid
-from guanxi.core.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

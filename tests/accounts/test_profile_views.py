@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanxi.accounts import selectors, services
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

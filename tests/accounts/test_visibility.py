@@ -1,8 +1,8 @@
-"""Every profile section × every audience × every kind of viewer, on the page and the API.
+"""The visibility rule itself, the owner's view of audiences, and what never leaks.
 
-Viewers: an anonymous visitor, another member (bob), a connection (carol, connected to
-alice through a checker registered for the test, as the network app will do), and the
-owner (alice).
+The matrix of every section × level × viewer through every consumer (pages, API,
+directory, suggestions, introductions, shared interests) is
+tests/platform/test_section_visibility.py.
 """
 
 import pytest
@@ -10,47 +10,13 @@ from django.test import Client
 
 from guanxi.accounts import services
 from guanxi.accounts.models import SECTION_KEYS, Education, Experience, OpenTo, Profile
-from guanxi.core import visibility
-from guanxi.core.visibility import Visibility, audience_level, register_connection_checker
-
-# A marker per section that appears on the page only when the section is shown, and the
-# API field that must be null when it is hidden.
-MARKERS = {
-    "about": ("Aboutmarker", "about_html"),
-    "location": ("Citymarker", "location"),
-    "work": ("Companymarker", "work"),
-    "experience": ("Experiencemarker", "experience"),
-    "education": ("Schoolmarker", "education"),
-    "skills": ("Skillmarker", "skills"),
-    "interests": ("Interestmarker", "interests"),
-    "languages": ("Languagemarker", "languages"),
-    "open_to": ("Mentoring others", "open_to"),  # the API says "mentoring"
-    "links": ("linkmarker.example.com", "links"),
-}
-assert set(MARKERS) == set(SECTION_KEYS)
-
-VIEWERS = ("anonymous", "member", "connection", "owner")
-# The highest audience level each kind of viewer reaches.
-VIEWER_LEVEL = {
-    "anonymous": Visibility.PUBLIC,
-    "member": Visibility.MEMBERS,
-    "connection": Visibility.CONNECTIONS,
-    "owner": Visibility.ONLY_ME,
-}
+from guanxi.accounts.visibility import EVERY_MEMBER, Audience, Visibility, audience_of
+from guanxi.network.services import connect_members
 
 
 @pytest.fixture
-def connected(monkeypatch, alice, carol):
-    """carol and alice are connected for this test only: the checker list is swapped for
-    a fresh one and restored afterwards."""
-    monkeypatch.setattr(visibility, "_connection_checkers", [])
-    pair = {alice.pk, carol.pk}
-
-    def checker(viewer_id: int, owner_id: int) -> bool:
-        return {viewer_id, owner_id} == pair
-
-    register_connection_checker(checker)
-    yield checker
+def connected(alice, carol):
+    return connect_members(a=alice, b=carol)
 
 
 @pytest.fixture
@@ -78,53 +44,39 @@ def full_profile(alice):
     return profile
 
 
-@pytest.fixture
-def clients(alice, bob, carol, connected, login):
-    return {
-        "anonymous": Client(),
-        "member": login(bob),
-        "connection": login(carol),
-        "owner": login(alice),
-    }
-
-
 def test_audience_levels(alice, bob, carol, connected):
     from django.contrib.auth.models import AnonymousUser
 
-    assert audience_level(AnonymousUser(), alice.pk) == Visibility.PUBLIC
-    assert audience_level(None, alice.pk) == Visibility.PUBLIC
-    assert audience_level(bob, alice.pk) == Visibility.MEMBERS
-    assert audience_level(carol, alice.pk) == Visibility.CONNECTIONS
-    assert audience_level(alice, alice.pk) == Visibility.ONLY_ME
+    def level(viewer) -> int:
+        audience = audience_of(viewer)
+        return audience.level_for(alice.pk, connected=audience.is_connected_to(alice.pk))
 
-
-def test_checker_is_gone_after_the_test(alice, carol):
-    # The `connected` fixture restored the original (empty) list of checkers.
-    assert audience_level(carol, alice.pk) == Visibility.MEMBERS
+    assert audience_of(AnonymousUser()) == audience_of(None) == Audience(None, Visibility.PUBLIC)
+    assert level(None) == Visibility.PUBLIC
+    assert level(bob) == Visibility.MEMBERS
+    assert level(carol) == Visibility.CONNECTIONS
+    assert level(alice) == Visibility.ONLY_ME
+    # The audience of reasons: what every member sees, whoever is connected to whom.
+    assert EVERY_MEMBER.level_for(alice.pk, connected=True) == Visibility.MEMBERS
 
 
 @pytest.mark.parametrize("level", list(Visibility), ids=lambda v: v.name.lower())
-@pytest.mark.parametrize("section", SECTION_KEYS)
-def test_section_visibility_matrix(section, level, full_profile, clients, alice):
-    Profile.objects.filter(pk=alice.pk).update(**{f"vis_{section}": level})
-    marker, api_field = MARKERS[section]
-    for viewer in VIEWERS:
-        client = clients[viewer]
-        should_see = VIEWER_LEVEL[viewer] >= level
-
-        page = client.get(f"/@{alice.username}/")
-        assert page.status_code == 200
-        assert (marker in page.content.decode()) is should_see, (section, level, viewer)
-
-        response = client.get(f"/api/v1/profiles/{alice.username}")
-        assert response.status_code == 200
-        body = response.json()
-        assert (body[api_field] is not None) is should_see, (section, level, viewer)
-        api_marker = '"mentoring"' if section == "open_to" else marker
-        assert (api_marker in response.content.decode()) is should_see, (section, level, viewer)
-        # The basics are always there.
-        assert body["display_name"] == "Alice Chen"
-        assert body["headline"] == "Community builder"
+def test_query_form_is_a_semi_join_that_matches_the_python_form(level, alice, bob, carol, dave):
+    """Over several members at once, `Audience.q` selects exactly the profiles `sees`
+    accepts; the connections come from a subquery, not a list of ids."""
+    connect_members(a=carol, b=alice)
+    connect_members(a=carol, b=dave)
+    Profile.objects.update(vis_work=level)
+    audience = audience_of(carol)
+    query = Profile.objects.filter(audience.q("work"))
+    assert "IN (SELECT" in str(query.query).upper()
+    connected = {alice.pk, dave.pk}
+    expected = {
+        p.pk
+        for p in Profile.objects.all()
+        if audience.sees(p.vis_work, p.pk, connected=p.pk in connected)
+    }
+    assert set(query.values_list("pk", flat=True)) == expected
 
 
 @pytest.mark.parametrize("section", SECTION_KEYS)

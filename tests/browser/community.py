@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guanxi.accounts import services
 from guanxi.accounts.models import OpenTo, User
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from tests.factories import fill_profile, make_member
 
 PEOPLE = [

@@ -15,7 +15,7 @@ from guanxi.accounts.models import (
     User,
     normalize_text,
 )
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from guanxi.network.models import Block, Connection
 from tests.factories import make_member
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guanxi.accounts.models import OpenTo
+from guanxi.accounts.models import OpenTo, Profile
 from tests.directory.conftest import ALL_PUBLIC, MEMBERS, ONLY_ME, member
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,17 @@ def people(db):
 
 def test_shape_and_fields(people, client):
     body = client.get(URL, {"skill": "python"}).json()
-    assert set(body) == {"items", "page", "page_size", "total", "total_is", "has_next"}
-    assert (body["page"], body["page_size"], body["total"], body["has_next"]) == (1, 24, 1, False)
-    assert body["total_is"] == "exact"
+    assert set(body) == {"items", "next", "count", "count_is"}
+    assert (body["next"], body["count"], body["count_is"]) == (None, 1, "exact")
+    alice = Profile.objects.get(user__username="alice")
     assert body["items"] == [
         {
+            "id": alice.pk,
             "handle": "alice",
             "display_name": "Alice Chen",
             "headline": "Community builder",
-            "url": "/@alice/",
+            "url": "http://testserver/@alice/",
+            "initials": "AC",
             "photo_url": None,
             "is_demo": False,
             "city": "Shanghai",
@@ -99,9 +101,10 @@ def test_pages(viewer, login, settings):
         member(f"go{i}", skills=("Go",))
     client = login(viewer)
     first = client.get(URL, {"skill": "go"}).json()
-    assert (first["total"], first["has_next"], first["page_size"]) == (3, True, 2)
-    second = client.get(URL, {"skill": "go", "page": 2}).json()
-    assert [i["handle"] for i in second["items"]] == ["go2"] and not second["has_next"]
+    assert (first["count"], first["next"], len(first["items"])) == (3, "2", 2)
+    second = client.get(URL, {"skill": "go", "cursor": first["next"]}).json()
+    assert [i["handle"] for i in second["items"]] == ["go2"] and second["next"] is None
+    assert client.get(URL, {"skill": "go", "page": 2}).json() == second
 
 
 @pytest.mark.parametrize(
@@ -112,6 +115,8 @@ def test_pages(viewer, login, settings):
         ({"page": "abc"}, "page"),
         ({"page": "0"}, "page"),
         ({"page": "99999"}, "page"),
+        ({"cursor": "99999"}, "page"),
+        ({"cursor": "abc"}, "cursor"),
         ({"skill": "x" * 101}, "skill"),
         ({"school": "y" * 3000}, "school"),
     ],

@@ -359,14 +359,16 @@ def test_round_estimate():
     ]
 
 
-def test_many_connections_are_matched_with_a_subquery(viewer, monkeypatch):
-    """Beyond CONNECTION_IDS_INLINE_MAX connections the visibility check uses the
-    network's queryset instead of a list of ids; the answer is the same."""
-    from guanxi.directory import audience
+def test_connections_are_matched_with_a_semi_join(viewer):
+    """The "connections" audience is a subquery on the connections table, never a list
+    of the viewer's connection ids, and it finds the connection and only them."""
+    from guanxi.accounts.models import Profile
+    from guanxi.accounts.visibility import audience_of
+    from guanxi.network.models import Connection
 
     friend = member("friend", company="Lotus Robotics", vis_work=CONNECTIONS)
     member("stranger", company="Lotus Robotics", vis_work=CONNECTIONS)
     connect(viewer, friend)
-    expected = handles(viewer, company="lotus")
-    monkeypatch.setattr(audience, "CONNECTION_IDS_INLINE_MAX", 0)
-    assert handles(viewer, company="lotus") == expected == ["friend"]
+    sql = str(Profile.objects.filter(audience_of(viewer).q("work")).query)
+    assert Connection._meta.db_table in sql and f"({friend.pk})" not in sql
+    assert handles(viewer, company="lotus") == ["friend"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, normalize_text
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from guanxi.network import services
 from guanxi.network.introductions import services as intro
 from guanxi.network.introductions.ideas import connection_groups, pair_of, score_groups

@@ -177,8 +177,9 @@ def test_ideas(trio, dave, login):
     alice, bob, carol = trio
     services.connect_members(a=alice, b=dave)
     Profile.objects.filter(user__in=[bob, carol]).update(city="Suzhou", city_key="suzhou")
-    ideas = login(alice).get(f"{BASE}/ideas").json()
-    assert len(ideas) == 1
+    body = login(alice).get(f"{BASE}/ideas").json()
+    ideas = body["items"]
+    assert len(ideas) == 1 and body["next"] is None
     (idea,) = ideas
     assert {idea["a"]["handle"], idea["b"]["handle"]} == {"bob", "carol"}
     assert idea["reasons"] == ["both in Suzhou"]

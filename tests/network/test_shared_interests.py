@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from guanxi.accounts.models import ProfileTag
 from guanxi.accounts.services import access_token_create
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import Visibility
 from guanxi.network import services
 from guanxi.network.models import Connection
 from guanxi.network.suggestions import shared_interests
@@ -39,7 +39,7 @@ def town(alice):
 
 
 def _ids(page) -> list[int]:
-    return [item.user.pk for item in page.object_list]
+    return [item.member.id for item in page.object_list]
 
 
 def test_tag_members_ranked_by_closeness_and_what_they_share(alice, town):
@@ -49,7 +49,7 @@ def test_tag_members_ranked_by_closeness_and_what_they_share(alice, town):
     # 1st degree, 2nd degree, the stranger who also shares the rare #guqin, then those
     # sharing only #edtech by name (the 3rd degree is shown, not ranked on).
     assert _ids(page) == [t["near"].pk, t["second"].pk, t["rare"].pk, t["plain"].pk, t["third"].pk]
-    degrees = {item.user.pk: item.degree for item in page.object_list}
+    degrees = {item.member.id: item.degree for item in page.object_list}
     assert degrees == {
         t["near"].pk: 1,
         t["second"].pk: 2,
@@ -57,7 +57,7 @@ def test_tag_members_ranked_by_closeness_and_what_they_share(alice, town):
         t["rare"].pk: None,
         t["plain"].pk: None,
     }
-    shared = {item.user.pk: item.shared for item in page.object_list}
+    shared = {item.member.id: item.shared for item in page.object_list}
     assert shared[t["rare"].pk] == ["Edtech", "Guqin"]
     assert shared[t["plain"].pk] == ["Edtech"]
 
@@ -125,7 +125,7 @@ def test_hidden_tag_never_shows_as_shared(alice, town):
     rare.profile.save()
     tag(rare, "guqin", ProfileTag.Kind.SKILL)  # the same tag shown as a skill still counts
     page = shared_interests.members_sharing_my_tags(alice)
-    item = next(i for i in page.object_list if i.user.pk == rare.pk)
+    item = next(i for i in page.object_list if i.member.id == rare.pk)
     assert item.shared == ["Guqin"]
 
 
@@ -145,7 +145,7 @@ def test_viewer_with_a_huge_second_degree(alice, town, monkeypatch):
     # Beyond the budget the 2nd degree is not ranked on, but still shown on the page.
     monkeypatch.setattr(shared_interests, "SECOND_DEGREE_READ_MAX", 0)
     page = shared_interests.members_sharing_tag(alice, shared_interests.find_tag("edtech"))
-    degrees = {item.user.pk: item.degree for item in page.object_list}
+    degrees = {item.member.id: item.degree for item in page.object_list}
     assert degrees[town["near"].pk] == 1 and degrees[town["second"].pk] == 2
     assert degrees[town["third"].pk] is None
     assert _ids(page)[:2] == [town["near"].pk, town["rare"].pk]
@@ -237,9 +237,10 @@ def test_query_counts_are_flat(alice, login, django_assert_max_num_queries):
     for person in few:
         tag(person, "edtech")
     client.get(reverse("network_shared"))
-    with django_assert_max_num_queries(13):
+    # The ranking, then the page's member cards (accounts.member_cards: profiles, skills).
+    with django_assert_max_num_queries(14):
         client.get(reverse("network_shared"))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("network_tag_members", kwargs={"tag": "edtech"}))
     for i, person in enumerate(members("many", 30)):
         tag(person, "edtech")
@@ -248,9 +249,9 @@ def test_query_counts_are_flat(alice, login, django_assert_max_num_queries):
             Connection.objects.create(
                 user_low_id=min(friend.pk, person.pk), user_high_id=max(friend.pk, person.pk)
             )
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         big = client.get(reverse("network_shared"))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("network_tag_members", kwargs={"tag": "edtech"}))
     assert big.content.decode().count("person-card") == shared_interests.PER_PAGE
 
@@ -277,7 +278,7 @@ def test_api_tag_members(alice, town, client):
         town["second"].pk,
     ]
     assert body["items"][0]["degree"] == 1 and body["items"][0]["shared"] == ["Edtech"]
-    assert body["meta"] == {"page": 1, "pages": 1, "total": 5, "has_next": False}
+    assert (body["count"], body["count_is"], body["next"]) == (5, "exact", None)
 
 
 def test_api_errors(alice, town, client):
@@ -285,7 +286,11 @@ def test_api_errors(alice, town, client):
     unknown = client.get(_api("network_tag_members_list", tag="nope"), **headers)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
     beyond = client.get(_api("network_tag_members_list", tag="edtech"), {"page": 9}, **headers)
-    assert beyond.status_code == 404
+    assert beyond.status_code == 422 and "The last page is 1." in str(beyond.json())
+    beyond = client.get(_api("network_tag_members_list", tag="edtech"), {"cursor": "9"}, **headers)
+    assert beyond.status_code == 422
+    bad = client.get(_api("network_shared_list"), {"cursor": "x"}, **headers)
+    assert bad.status_code == 422 and "cursor" in bad.json()["error"]["fields"]
     bad = client.get(_api("network_shared_list"), {"page": 0}, **headers)
     assert bad.status_code == 422 and "page" in bad.json()["error"]["fields"]
     bad = client.get(_api("network_shared_list"), {"page": "x"}, **headers)

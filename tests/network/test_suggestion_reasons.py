@@ -132,7 +132,7 @@ def test_spare_rows_fill_in_for_suggestions_that_lost_every_reason(alice, web, l
     suggestions.refresh_member(alice.pk)
     services.connection_remove(user=web["lone"], other_id=friends[3].pk)
     cards = suggestions.suggestions_for(alice, limit=5)
-    shown = [card.user.pk for card in cards]
+    shown = [card.member.id for card in cards]
     assert len(cards) == 5 and web["lone"].pk not in shown
 
 

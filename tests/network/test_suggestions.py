@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, ProfileTag
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import Invalid, NotFound
-from guanxi.core.visibility import Visibility
 from guanxi.network import services
 from guanxi.network.models import (
     ConnectionRequest,
@@ -31,7 +31,7 @@ def ranked_ids(user) -> list[int]:
 
 
 def served_ids(user) -> list[int]:
-    return [card.user.pk for card in suggestions.suggestions_for(user)]
+    return [card.member.id for card in suggestions.suggestions_for(user)]
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_reasons_are_written_out(alice, graph):
     school(graph["two"], "Fudan University")
     suggestions.refresh_member(alice.pk)
     card = suggestions.suggestions_for(alice)[0]
-    assert card.user.pk == graph["two"].pk
+    assert card.member.id == graph["two"].pk
     assert card.mutual_count == 2
     assert card.reasons == [
         "2 mutual connections",
@@ -144,7 +144,7 @@ def test_hidden_section_never_produces_a_reason(alice, graph):
     graph["two"].profile.save()
     assert secret.pk not in ranked_ids(alice)  # the hidden interest was its only tie
     suggestions.refresh_member(alice.pk)
-    card = next(c for c in suggestions.suggestions_for(alice) if c.user.pk == graph["two"].pk)
+    card = next(c for c in suggestions.suggestions_for(alice) if c.member.id == graph["two"].pk)
     assert card.reasons == ["2 mutual connections"]
 
 
@@ -155,7 +155,7 @@ def test_reasons_follow_a_section_hidden_after_computing(alice, graph):
     graph["two"].profile.vis_interests = Visibility.ONLY_ME
     graph["two"].profile.save()
     card = suggestions.suggestions_for(alice)[0]
-    assert card.user.pk == graph["two"].pk and card.reasons == ["2 mutual connections"]
+    assert card.member.id == graph["two"].pk and card.reasons == ["2 mutual connections"]
 
 
 def test_dismissed_stays_dismissed(alice, graph):
@@ -294,7 +294,7 @@ def test_member_without_rows_gets_live_results_and_rows_are_stored(
     assert not SuggestionState.objects.filter(user=alice).exists()
     with django_capture_on_commit_callbacks(execute=True):
         cards = suggestions.suggestions_for(alice)
-    assert cards[0].user.pk == graph["two"].pk and cards[0].reasons == ["2 mutual connections"]
+    assert cards[0].member.id == graph["two"].pk and cards[0].reasons == ["2 mutual connections"]
     assert SuggestionState.objects.filter(user=alice).exists()
     assert Suggestion.objects.filter(user=alice).count() == len(ranked_ids(alice))
 

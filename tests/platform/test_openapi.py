@@ -71,10 +71,15 @@ def test_the_name_check_finds_a_clash():
     assert _clashes([("serialization", first), ("serialization", second)]) == {"MemberOut"}
 
 
-def test_the_member_schemas_are_named_apart(document):
-    names = set(document["components"]["schemas"])
-    assert {"MemberCard", "DirectoryMember", "IntroducedMember"} <= names
-    assert "MemberOut" not in names
+def test_every_people_list_shares_the_one_member_card(document):
+    schemas = document["components"]["schemas"]
+    assert "MemberCard" in schemas
+    assert not {"MemberOut", "DirectoryMember", "IntroducedMember"} & set(schemas)
+    card = "#/components/schemas/MemberCard"
+    assert schemas["MemberPage"]["properties"]["items"]["items"]["$ref"] == card
+    assert schemas["IdeaOut"]["properties"]["a"]["$ref"] == card
+    suggestion = schemas["SuggestionOut"]["properties"]
+    assert suggestion["mutual_connections"]["items"]["$ref"] == card
 
 
 def test_every_operation_documents_its_errors(document):

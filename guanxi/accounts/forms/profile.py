@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import services, tags
 from guanxi.accounts.models import YEAR_MAX, YEAR_MIN, Education, Experience, OpenTo, Profile
+from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import DomainError
 from guanxi.core.outcomes import add_to_form
-from guanxi.core.visibility import Visibility
 
 
 def _text(field_name: str, *, widget: forms.Widget | None = None, **kwargs) -> forms.CharField:

@@ -13,8 +13,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from guanxi.accounts.selectors import MemberCard as Card
+from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK, Payload
+from guanxi.api.schemas import NOT_BLANK, ListPage, MemberCard, Payload
 from guanxi.network.introductions import services as intro
 from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.errors import IntroductionNotFound
@@ -24,14 +26,6 @@ from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 router = Router(tags=["introductions"], auth=member_auth)
 
 IDEAS_MAX = 50
-
-
-class IntroducedMember(Schema):
-    id: int
-    handle: str
-    display_name: str
-    headline: str
-    photo_url: str | None
 
 
 class IntroductionIn(Payload):
@@ -54,13 +48,13 @@ class ReceivedOut(Schema):
     other_accepted: bool = Field(description="While waiting: the other person said yes.")
     note: str
     created_at: datetime
-    introducer: IntroducedMember | None
-    other: IntroducedMember
+    introducer: MemberCard | None
+    other: MemberCard
     reasons: list[str]
 
 
 class SideOut(Schema):
-    member: IntroducedMember
+    member: MemberCard
     state: str = Field(description="waiting, accepted, not_now or connected")
 
 
@@ -79,27 +73,35 @@ class IntroductionsOut(Schema):
 
 
 class IdeaOut(Schema):
-    a: IntroducedMember
-    b: IntroducedMember
+    a: MemberCard
+    b: MemberCard
     score: float
     reasons: list[str]
     suggested_note: str
 
 
-def _member(user) -> dict | None:
-    if user is None:
-        return None
-    profile = user.profile
-    return {
-        "id": user.pk,
-        "handle": user.username,
-        "display_name": profile.display_name,
-        "headline": profile.headline,
-        "photo_url": profile.photo.url if profile.photo else None,
-    }
+class IdeaPage(ListPage):
+    """The best ideas, up to `limit`: one page (next is always null)."""
+
+    items: list[IdeaOut]
 
 
-def _received(item: intro.ReceivedIntroduction) -> dict:
+def _cards(viewer, users) -> dict[int, Card]:
+    """The cards of everyone named in a response, in one batch. The services already
+    leave out introductions across a block, so blocked members are not dropped here."""
+    ids = [user.pk for user in users if user is not None]
+    return {card.id: card for card in member_cards(viewer=viewer, ids=ids, keep_blocked=True)}
+
+
+def _received_cards(viewer, items: list[intro.ReceivedIntroduction]) -> dict[int, Card]:
+    return _cards(viewer, [u for item in items for u in (item.introducer, item.other)])
+
+
+def _made_cards(viewer, items: list[intro.MadeIntroduction]) -> dict[int, Card]:
+    return _cards(viewer, [side.member for item in items for side in item.sides])
+
+
+def _received(item: intro.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
@@ -107,19 +109,19 @@ def _received(item: intro.ReceivedIntroduction) -> dict:
         "other_accepted": item.other_accepted,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "introducer": _member(item.introducer),
-        "other": _member(item.other),
+        "introducer": cards.get(item.introducer.pk) if item.introducer else None,
+        "other": cards[item.other.pk],
         "reasons": item.reasons,
     }
 
 
-def _made(item: intro.MadeIntroduction) -> dict:
+def _made(item: intro.MadeIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "sides": [{"member": _member(side.member), "state": side.state} for side in item.sides],
+        "sides": [{"member": cards[side.member.pk], "state": side.state} for side in item.sides],
         "reasons": item.reasons,
     }
 
@@ -128,7 +130,7 @@ def _made_one(user, introduction_id: int) -> dict:
     items = intro.as_made(intro.made_queryset(user=user).filter(pk=introduction_id))
     if not items:
         raise IntroductionNotFound
-    return _made(items[0])
+    return _made(items[0], _made_cards(user, items))
 
 
 def _received_one(user, introduction_id: int) -> dict:
@@ -138,7 +140,7 @@ def _received_one(user, introduction_id: int) -> dict:
     )
     if not items:
         raise IntroductionNotFound
-    return _received(items[0])
+    return _received(items[0], _received_cards(user, items))
 
 
 @router.post(
@@ -164,7 +166,11 @@ def introductions_list(request: HttpRequest):
     user = request.auth
     received = intro.as_received(intro.received_queryset(user=user)[:100], user=user)
     made = intro.as_made(intro.made_queryset(user=user)[:100])
-    return {"received": [_received(i) for i in received], "made": [_made(i) for i in made]}
+    received_cards, made_cards = _received_cards(user, received), _made_cards(user, made)
+    return {
+        "received": [_received(i, received_cards) for i in received],
+        "made": [_made(i, made_cards) for i in made],
+    }
 
 
 def _answer(request: HttpRequest, introduction_id: int, accept: bool) -> dict:
@@ -195,19 +201,21 @@ def introductions_decline(request: HttpRequest, introduction_id: int):
 
 @router.get(
     "/network/introductions/ideas",
-    response=list[IdeaOut],
+    response=IdeaPage,
     url_name="introductions_ideas",
     summary="Pairs among your connections worth introducing, with the reasons",
 )
 def introductions_ideas(request: HttpRequest, limit: int = Query(10, ge=1, le=IDEAS_MAX)):
     ideas = intro.introduction_ideas(user=request.auth, limit=limit)
-    return [
+    cards = _cards(request.auth, [u for idea in ideas for u in (idea.a, idea.b)])
+    items = [
         {
-            "a": _member(idea.a),
-            "b": _member(idea.b),
+            "a": cards[idea.a.pk],
+            "b": cards[idea.b.pk],
             "score": round(idea.score, 4),
             "reasons": idea.reasons,
             "suggested_note": idea.note,
         }
         for idea in ideas
     ]
+    return {"items": items, "next": None}

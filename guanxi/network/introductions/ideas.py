@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, User
+from guanxi.accounts.visibility import EVERY_MEMBER
 from guanxi.network import selectors
-from guanxi.network.affinity import MEMBER_LEVEL, affinity, load_traits, reasons
+from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.introductions.limits import introductions_per_week
 from guanxi.network.models import Block, Connection, ConnectionRequest, Introduction
 
@@ -77,7 +78,7 @@ def connection_groups(user_id: int) -> list[Group]:
 
     Three queries with the connections as a subquery (no long id lists) and no names
     loaded: names are only needed for the few pairs finally shown. The visibility rule
-    is affinity.load_traits's: a section counts when members may see it.
+    is accounts' EVERY_MEMBER audience, as in affinity.load_traits.
     """
     low = Connection.objects.filter(user_high_id=user_id).values("user_low_id")
     high = Connection.objects.filter(user_low_id=user_id).values("user_high_id")
@@ -93,19 +94,19 @@ def connection_groups(user_id: int) -> list[Group]:
     )  # fmt: skip
     for (uid, company_key, vis_work, city_key, vis_location, open_to, vis_open_to,
          vis_skills, vis_interests, vis_education) in rows:  # fmt: skip
-        if company_key and vis_work <= MEMBER_LEVEL:
+        if company_key and EVERY_MEMBER.sees(vis_work, uid):
             by_key[("company", company_key)].append(uid)
-        if city_key and vis_location <= MEMBER_LEVEL:
+        if city_key and EVERY_MEMBER.sees(vis_location, uid):
             by_key[("city", city_key)].append(uid)
-        if open_to and vis_open_to <= MEMBER_LEVEL:
+        if open_to and EVERY_MEMBER.sees(vis_open_to, uid):
             for bit in _BITS:
                 if open_to & bit:
                     by_bit[bit].append(uid)
-        if vis_skills <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_skills, uid):
             show_skills.add(uid)
-        if vis_interests <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_interests, uid):
             show_interests.add(uid)
-        if vis_education <= MEMBER_LEVEL:
+        if EVERY_MEMBER.sees(vis_education, uid):
             show_education.add(uid)
     profile_of = Q(profile_id__in=low) | Q(profile_id__in=high)
     tags = ProfileTag.objects.filter(profile_of).values_list("profile_id", "kind", "tag_id")

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import MemberCard, Page, page_meta
+from guanxi.api.pagination import PageQuery, page_past_end
+from guanxi.api.schemas import ListPage, MemberCard
 from guanxi.core.errors import NotFound
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
@@ -28,7 +30,9 @@ class SuggestionOut(Schema):
     )
 
 
-class SuggestionsOut(Schema):
+class SuggestionPage(ListPage):
+    """The best suggestions, up to `limit`: one page (next is always null)."""
+
     items: list[SuggestionOut]
 
 
@@ -49,44 +53,42 @@ class TagOut(Schema):
     key: str
 
 
-class TagMembersOut(Schema):
+class SharedPage(ListPage):
+    items: list[SharedMemberOut]
+
+
+class TagMembersPage(SharedPage):
     tag: TagOut
-    items: list[SharedMemberOut]
-    meta: Page
-
-
-class SharedOut(Schema):
-    items: list[SharedMemberOut]
-    meta: Page
 
 
 class SuggestionsQuery(Schema):
     limit: int = Field(20, ge=1, le=suggestions.KEEP_SERVED)
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-
-
 @router.get(
     "/network/suggestions",
-    response=SuggestionsOut,
+    response=SuggestionPage,
     url_name="network_suggestions_list",
     summary="People you may know, best first, with the reasons",
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
-    cards = suggestions.suggestions_for(request.auth, limit=query.limit)
-    return SuggestionsOut(
-        items=[
-            SuggestionOut(
-                member=MemberCard.of(card.user),
-                reasons=card.reasons,
-                mutual_count=card.mutual_count,
-                mutual_connections=[MemberCard.of(face) for face in card.mutuals],
-            )
-            for card in cards
-        ]
-    )
+    found = suggestions.suggestions_for(request.auth, limit=query.limit)
+    faces = {pk for item in found for pk in (face.pk for face in item.mutuals)}
+    face_cards = {card.id: card for card in member_cards(viewer=request.auth, ids=sorted(faces))}
+    return {
+        "items": [
+            {
+                "member": item.member,
+                "reasons": item.reasons,
+                "mutual_count": item.mutual_count,
+                "mutual_connections": [
+                    face_cards[face.pk] for face in item.mutuals if face.pk in face_cards
+                ],
+            }
+            for item in found
+        ],
+        "next": None,
+    }
 
 
 @router.post(
@@ -100,21 +102,23 @@ def suggestions_dismiss(request: HttpRequest, user_id: int):
     return DismissOut(user_id=user_id, dismissed=True)
 
 
-def _items(page) -> list[SharedMemberOut]:
-    return [
-        SharedMemberOut(member=MemberCard.of(item.user), shared=item.shared, degree=item.degree)
-        for item in page.object_list
-    ]
-
-
-def _check_page(page, wanted: int) -> None:
+def _shared_page(page, wanted: int) -> dict:
     if page.number != wanted:
-        raise NotFound(_("There is no such page."))
+        raise page_past_end(page.paginator.num_pages)
+    return {
+        "items": [
+            {"member": item.member, "shared": item.shared, "degree": item.degree}
+            for item in page.object_list
+        ],
+        "next": str(page.number + 1) if page.has_next() else None,
+        "count": page.paginator.count,
+        "count_is": "exact",
+    }
 
 
 @router.get(
     "/network/tags/{path:tag}/members",
-    response=TagMembersOut,
+    response=TagMembersPage,
     url_name="network_tag_members_list",
     summary="Members who share a skill or interest (by the tag's key or name)",
 )
@@ -122,22 +126,21 @@ def tag_members(request: HttpRequest, tag: str, query: Query[PageQuery]):
     found = shared_interests.find_tag(tag)
     if found is None:
         raise NotFound(_("No member uses this tag."))
-    page = shared_interests.members_sharing_tag(request.auth, found, page=query.page)
-    _check_page(page, query.page)
-    return TagMembersOut(
-        tag=TagOut(id=found.pk, name=found.name, key=found.key),
-        items=_items(page),
-        meta=page_meta(page),
-    )
+    wanted = query.number()
+    page = shared_interests.members_sharing_tag(request.auth, found, page=wanted)
+    return {
+        **_shared_page(page, wanted),
+        "tag": TagOut(id=found.pk, name=found.name, key=found.key),
+    }
 
 
 @router.get(
     "/network/shared",
-    response=SharedOut,
+    response=SharedPage,
     url_name="network_shared_list",
     summary="Members who share your skills and interests",
 )
 def shared(request: HttpRequest, query: Query[PageQuery]):
-    page = shared_interests.members_sharing_my_tags(request.auth, page=query.page)
-    _check_page(page, query.page)
-    return SharedOut(items=_items(page), meta=page_meta(page))
+    wanted = query.number()
+    page = shared_interests.members_sharing_my_tags(request.auth, page=wanted)
+    return _shared_page(page, wanted)

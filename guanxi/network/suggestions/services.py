@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import Profile, User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.core.errors import Invalid
 from guanxi.network import selectors
 from guanxi.network.affinity import Affinity, affinity, load_traits, reasons
@@ -114,15 +115,21 @@ def mark_neighbours_stale(*user_ids: int) -> int:
 
 @dataclass(frozen=True)
 class SuggestionCard:
-    user: User | CardMember  # .pk, .username, .profile (display_name, headline, photo)
+    member: MemberCard  # accounts' card: what the viewer may see of the candidate
     reasons: list[str]
     mutual_count: int  # counted when the card is shown
     score: float
     mutuals: list[CardMember]  # the first FACES mutual connections, shown as faces
 
+    @property
+    def degree(self) -> int | None:
+        """2 when a mutual connection is known (suggestions are never connections)."""
+        return 2 if self.mutual_count else None
+
 
 class CardPhoto:
-    """A stored photo name, with what templates and the API use of an ImageFieldFile."""
+    """A stored photo name, with what templates use of an ImageFieldFile (the faces of
+    mutual connections; the candidate's own card is accounts' MemberCard)."""
 
     __slots__ = ("name",)
 
@@ -146,6 +153,10 @@ class CardProfile:
         self.photo = CardPhoto(photo)
 
     initials = Profile.initials  # the same property, over display_name
+
+    @property
+    def photo_url(self) -> str | None:  # what includes/avatar.html reads
+        return self.photo.url if self.photo else None
 
 
 class CardMember:
@@ -181,11 +192,9 @@ def _served_sql() -> str:
         return q(model._meta.db_table)
 
     return f"""
-        SELECT s.candidate_id, s.mutual_count, s.score, u.username, u.is_demo,
-               p.display_name, p.headline, p.photo
+        SELECT s.candidate_id, s.mutual_count, s.score
         FROM {table(Suggestion)} s
         JOIN {table(User)} u ON u.id = s.candidate_id
-        JOIN {table(Profile)} p ON p.user_id = s.candidate_id
         WHERE s.user_id = %(me)s AND u.is_active = %(yes)s
           AND NOT EXISTS (SELECT 1 FROM {table(Connection)} c
                           WHERE c.user_low_id = %(me)s AND c.user_high_id = s.candidate_id)
@@ -206,18 +215,11 @@ def _served_sql() -> str:
     """  # noqa: S608 - table names from the models; values are parameters
 
 
-def _served(user_id: int, limit: int) -> list[tuple[CardMember, int, float]]:
+def _served(user_id: int, limit: int) -> list[tuple[int, int, float]]:
+    """(candidate id, stored mutual count, score) of the stored rows still valid."""
     with connection.cursor() as cursor:
         cursor.execute(_served_sql(), {"me": user_id, "yes": True, "limit": limit})
-        rows = cursor.fetchall()
-    return [
-        (
-            CardMember(uid, username, bool(is_demo), CardProfile(name, headline, photo or "")),
-            mutual_count,
-            score,
-        )
-        for uid, mutual_count, score, username, is_demo, name, headline, photo in rows
-    ]
+        return cursor.fetchall()
 
 
 def _state(user_id: int) -> bool | None:
@@ -285,29 +287,35 @@ def mutuals_now(viewer_id: int, candidate_ids: list[int]) -> dict[int, tuple[int
     return found
 
 
-def _cards(viewer_id: int, rows: list[tuple], limit: int) -> list[SuggestionCard]:
+def _cards(viewer: User, rows: list[tuple[int, int, float]], limit: int) -> list[SuggestionCard]:
     """Everything a card states is counted now, not when the suggestion was computed:
     the mutual connections and their faces (one query for the page), and the reasons
     from what each profile shows to members today. A suggestion left with no reason
     at all (its only mutual connection gone, a shared tag removed) is not shown, and
     the viewer's list is refreshed in the background."""
-    ids = [user.pk for user, _m, _s in rows]
+    viewer_id = viewer.pk
+    # Both ways of getting rows leave out blocks already (the served query, excluded_for).
+    shown = member_cards(viewer=viewer, ids=[uid for uid, _m, _s in rows], keep_blocked=True)
+    members = {card.id: card for card in shown}
+    ids = list(members)
     traits = load_traits([viewer_id, *ids])
     counted = mutuals_now(viewer_id, ids)
     mine = traits.get(viewer_id)
     cards: list[SuggestionCard] = []
     changed = False
-    for user, stored_count, score in rows:
-        mutual_count, faces = counted.get(user.pk, (0, []))
+    for uid, stored_count, score in rows:
+        if uid not in members:
+            continue
+        mutual_count, faces = counted.get(uid, (0, []))
         changed |= mutual_count != stored_count
-        theirs = traits.get(user.pk)
+        theirs = traits.get(uid)
         found = affinity(mine, theirs) if mine and theirs else Affinity()
         said = reasons(found, mutual_count=mutual_count)
         if not said:
             changed = True
             continue
         if len(cards) < limit:
-            cards.append(SuggestionCard(user, said, mutual_count, score, faces))
+            cards.append(SuggestionCard(members[uid], said, mutual_count, score, faces))
     if changed:
         _refresh_later(viewer_id)
     return cards
@@ -329,13 +337,11 @@ def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
         # now and store in the background.
         _refresh_later(viewer.pk)
         ranked = live_suggestions(viewer.pk, params=LIVE_PARAMS)[:limit]
-        users = User.objects.select_related("profile").in_bulk([r.user_id for r in ranked])
-        rows = [(users[r.user_id], r.mutual_count, r.score) for r in ranked if r.user_id in users]
-        return _cards(viewer.pk, rows, limit)
+        return _cards(viewer, [(r.user_id, r.mutual_count, r.score) for r in ranked], limit)
     if stale:
         _refresh_later(viewer.pk)
     # A few more than shown, in case some lost every reason since they were stored.
-    return _cards(viewer.pk, _served(viewer.pk, limit + SPARE_ROWS), limit)
+    return _cards(viewer, _served(viewer.pk, limit + SPARE_ROWS), limit)
 
 
 # --- Dismissing ---------------------------------------------------------------------

@@ -35,7 +35,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from guanxi.accounts.models import Profile, ProfileTag, Tag, User, normalize_text
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.selectors import MemberCard, member_cards
+from guanxi.accounts.visibility import member_audience
 from guanxi.network import selectors
 from guanxi.network.models import Block, Connection
 from guanxi.network.suggestions.rank import rarity
@@ -52,12 +53,13 @@ SECOND_DEGREE_BONUS = 1.0
 SECOND_DEGREE_READ_MAX = 60_000  # connection rows read to find it
 SECOND_DEGREE_MAX = 15_000  # members in it
 
-KINDS = {ProfileTag.Kind.SKILL: "vis_skills", ProfileTag.Kind.INTEREST: "vis_interests"}
+# The profile section each kind of tag belongs to.
+KINDS = {ProfileTag.Kind.SKILL: "skills", ProfileTag.Kind.INTEREST: "interests"}
 
 
 @dataclass(frozen=True)
 class SharedMember:
-    user: User  # with .profile loaded
+    member: MemberCard
     shared: list[str]  # names of the tags shared with the viewer (or the tag itself)
     degree: int | None
     score: float
@@ -95,6 +97,7 @@ class _Neighbourhood:
 
     def __init__(self, viewer_id: int):
         self.viewer_id = viewer_id
+        self.audience = member_audience(viewer_id)
         self.first_ids = selectors.connection_ids(viewer_id)
         self.first = [
             Connection.objects.filter(user_high_id=viewer_id).values("user_low_id"),
@@ -146,10 +149,7 @@ class _Neighbourhood:
 
 def _sees_section(kind: str, near: _Neighbourhood) -> Q:
     """The viewer may see this section of the profile (on the outer Profile row)."""
-    column = KINDS[kind]
-    return Q(**{f"{column}__lte": Visibility.MEMBERS}) | (
-        Q(**{column: Visibility.CONNECTIONS}) & near.is_first("user_id")
-    )
+    return near.audience.q(KINDS[kind])
 
 
 def _shared_weight(near: _Neighbourhood, weights: dict[int, float]):
@@ -198,7 +198,6 @@ def _ranked(viewer: User, near: _Neighbourhood, holds: Q, weights: dict[int, flo
         .exclude(user_id=viewer.pk)
         .exclude(Exists(Block.objects.filter(blocker_id=viewer.pk, blocked_id=pk)))
         .exclude(Exists(Block.objects.filter(blocker_id=pk, blocked_id=viewer.pk)))
-        .select_related("user")
         .annotate(score=_shared_weight(near, weights) + closeness)
         .order_by("-score", "name_key", "user_id")
     )
@@ -228,9 +227,13 @@ def _visible_shared_names(
         return {}
     visible_kinds: dict[int, set[str]] = {}
     for profile in profiles:
-        level = Visibility.CONNECTIONS if profile.user_id in near.first_ids else Visibility.MEMBERS
+        connected = profile.user_id in near.first_ids
         visible_kinds[profile.user_id] = {
-            kind for kind, column in KINDS.items() if getattr(profile, column) <= level
+            kind
+            for kind, section in KINDS.items()
+            if near.audience.sees(
+                profile.visibility_of(section), profile.user_id, connected=connected
+            )
         }
     names: dict[int, list[str]] = {}
     for uid, kind, name in (
@@ -243,20 +246,28 @@ def _visible_shared_names(
     return names
 
 
-def _page(near: _Neighbourhood, queryset: QuerySet, page, tag_ids: list[int]) -> Page:
+def _page(viewer: User, near: _Neighbourhood, queryset: QuerySet, page, tag_ids: list[int]) -> Page:
     found = Paginator(queryset, PER_PAGE).get_page(page)
     profiles = list(found.object_list)
     shared = _visible_shared_names(near, profiles, tag_ids)
     degrees = near.degrees([p.user_id for p in profiles])
-    items = []
-    for profile in profiles:
-        user = profile.user
-        user.profile = profile
-        items.append(
-            SharedMember(
-                user, shared.get(profile.user_id, []), degrees.get(profile.user_id), profile.score
-            )
+    # Blocks were excluded by the ranking query already.
+    cards = {
+        card.id: card
+        for card in member_cards(
+            viewer=viewer, ids=[p.user_id for p in profiles], keep_blocked=True
         )
+    }
+    items = [
+        SharedMember(
+            cards[profile.user_id],
+            shared.get(profile.user_id, []),
+            degrees.get(profile.user_id),
+            profile.score,
+        )
+        for profile in profiles
+        if profile.user_id in cards
+    ]
     found.object_list = items
     return found
 
@@ -271,7 +282,7 @@ def members_sharing_tag(viewer: User, tag: Tag, *, page: int | str | None = 1) -
         .distinct()
     )
     queryset = _ranked(viewer, near, _holds([tag.pk], near), _weights(mine))
-    return _page(near, queryset, page, [tag.pk, *mine])
+    return _page(viewer, near, queryset, page, [tag.pk, *mine])
 
 
 def members_sharing_my_tags(viewer: User, *, page: int | str | None = 1) -> Page:
@@ -283,4 +294,4 @@ def members_sharing_my_tags(viewer: User, *, page: int | str | None = 1) -> Page
     if not mine:
         return Paginator(Profile.objects.none(), PER_PAGE).get_page(1)
     queryset = _ranked(viewer, near, _holds(mine, near), _weights(mine))
-    return _page(near, queryset, page, mine)
+    return _page(viewer, near, queryset, page, mine)

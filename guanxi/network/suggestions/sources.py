@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from guanxi.accounts.models import Education, Profile, ProfileTag
-from guanxi.core.visibility import Visibility
+from guanxi.accounts.visibility import EVERY_MEMBER
 from guanxi.network.affinity import Traits, load_traits
 from guanxi.network.models import Block, Connection, ConnectionRequest, Dismissal
 from guanxi.network.suggestions.rank import CircleSizes, Params
@@ -176,9 +176,6 @@ class SqlGraph:
         return found
 
 
-MEMBERS = Visibility.MEMBERS
-
-
 class SqlTraits:
     """Profiles, circle sizes and circle members, read with the ORM."""
 
@@ -225,7 +222,7 @@ class SqlTraits:
         visible = Q(listed=True, user__is_active=True)
         if me.company_key:
             found.update(
-                Profile.objects.filter(visible, company_key=me.company_key, vis_work__lte=MEMBERS)
+                Profile.objects.filter(visible, EVERY_MEMBER.q("work"), company_key=me.company_key)
                 .exclude(user_id=me.user_id)
                 .order_by()
                 .values_list("user_id", flat=True)[:pool]
@@ -233,27 +230,27 @@ class SqlTraits:
         for key in sorted(me.schools, key=lambda k: sizes.schools.get(k, 0)):
             found.update(
                 Education.objects.filter(
+                    EVERY_MEMBER.q("education", prefix="profile__"),
                     school_key=key,
                     profile__listed=True,
                     profile__user__is_active=True,
-                    profile__vis_education__lte=MEMBERS,
                 )
                 .exclude(profile_id=me.user_id)
                 .order_by()  # index order: no sort of every member of a big circle
                 .values_list("profile_id", flat=True)[:pool]
             )
-        tags = [(t, ProfileTag.Kind.INTEREST, "vis_interests") for t in me.interests] + [
-            (t, ProfileTag.Kind.SKILL, "vis_skills") for t in me.skills
+        tags = [(t, ProfileTag.Kind.INTEREST, "interests") for t in me.interests] + [
+            (t, ProfileTag.Kind.SKILL, "skills") for t in me.skills
         ]
         tags.sort(key=lambda item: (sizes.tags.get(item[0], 0), item[0]))
-        for tag_id, kind, vis in tags[: params.rare_tags]:
+        for tag_id, kind, section in tags[: params.rare_tags]:
             found.update(
                 ProfileTag.objects.filter(
+                    EVERY_MEMBER.q(section, prefix="profile__"),
                     tag_id=tag_id,
                     kind=kind,
                     profile__listed=True,
                     profile__user__is_active=True,
-                    **{f"profile__{vis}__lte": MEMBERS},
                 )
                 .exclude(profile_id=me.user_id)
                 .order_by()  # index order: no sort of every member of a big circle
