@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -47,8 +47,9 @@ class LinkSchema(Schema):
 
 
 class LocationOut(Schema):
-    city: str
+    city: str = Field(description="In the request's language when the city is a known place.")
     country: str
+    place_id: int | None = Field(None, description="GeoNames id of the city, when known.")
 
 
 class WorkOut(Schema):

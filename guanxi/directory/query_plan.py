@@ -31,6 +31,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 from guanxi.accounts.models import Education, Profile, ProfileTag, Tag, User
 from guanxi.directory.audience import Audience, section_visible
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
+from guanxi.places.selectors import place_id_for_key
 
 # Count at most this many matches: beyond it the page says "1,000+" and only the first
 # COUNT_CAP results can be paged through (add a filter to narrow the rest). Counting
@@ -53,6 +54,8 @@ CARD_FIELDS = (
     "headline",
     "photo",
     "city",
+    "place__name_en",
+    "place__name_zh",
     "country",
     "company",
     "position",
@@ -104,6 +107,11 @@ def _prefix(column: str, key: str, *, drive: bool = True) -> Q:
         return Q(**{f"{column}__gte": key, f"{column}__lt": upper})
     lhs = _column(column, drive=False)
     return Q(GreaterThanOrEqual(lhs, key), LessThan(lhs, upper))
+
+
+def _equals(column: str, value, *, drive: bool = True) -> Q:
+    """`column` = `value`, in the form that drives from the column's index or not."""
+    return Q(Exact(_column(column, drive=drive), value))
 
 
 def _in(ids: QuerySet) -> Q:
@@ -209,8 +217,22 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 estimate_key=f"{kind}:{tag_id}",
             )
         )
+    place_id = place_id_for_key(filters.city) if filters.city else None
+    if place_id is not None:
+        # A known place ("上海", "沪", "shanghai"): its members, in whichever language
+        # they wrote it. Text the gazetteer does not know matches the start of the city.
+        terms.append(
+            Term(
+                visible=section_visible(audience, "location"),
+                drive=_equals("place_id", place_id),
+                check=_equals("place_id", place_id, drive=False),
+                estimate=Profile.objects.filter(place_id=place_id),
+                estimate_key=f"place:{place_id}",
+                row_cost=ROW_COST_PROFILE_RANGE,
+            )
+        )
     for column, key, section in (
-        ("city_key", filters.city, "location"),
+        ("city_key", filters.city if place_id is None else "", "location"),
         ("company_key", filters.company, "work"),
     ):
         if key:

@@ -1,0 +1,46 @@
+"""Reads: which place a piece of text names, and places to suggest while typing."""
+
+from __future__ import annotations
+
+from guanxi.core.text import normalize_text
+from guanxi.places.models import Place, PlaceName
+
+SUGGESTIONS = 8
+_KEY_MAX = PlaceName._meta.get_field("key").max_length
+
+
+def place_id_for_key(key: str, *, names=PlaceName) -> int | None:
+    """The place a search key (normalize_text of a name) means, if any: a place's own
+    name before another's alias, then the most populous ("suzhou" is Suzhou, Jiangsu).
+    `names` lets a data migration pass its historical PlaceName."""
+    if not key or len(key) > _KEY_MAX:
+        return None
+    return (
+        names.objects.filter(key=key)
+        .order_by("rank", "-place__population", "place_id")
+        .values_list("place_id", flat=True)
+        .first()
+    )
+
+
+def place_id_for_text(text: str, *, names=PlaceName) -> int | None:
+    """The place a member's text names: "上海", "沪", "shanghai" or "Shanghai, China"."""
+    key = normalize_text(text)
+    place_id = place_id_for_key(key, names=names)
+    if place_id is None and "," in key:  # "Shanghai, China": the city comes first
+        place_id = place_id_for_key(key.split(",", 1)[0].strip(), names=names)
+    return place_id
+
+
+def suggest(text: str, limit: int = SUGGESTIONS) -> list[Place]:
+    """Places with a name that starts with `text`, the most populous first."""
+    key = normalize_text(text)
+    if not key or len(key) > _KEY_MAX:
+        return []
+    # A range, not LIKE: SQLite's LIKE is case-insensitive and cannot use the index.
+    starting = PlaceName.objects.filter(key__gte=key, key__lt=key + "\U0010ffff")
+    return list(
+        Place.objects.filter(pk__in=starting.values("place_id")).order_by("-population", "pk")[
+            :limit
+        ]
+    )
