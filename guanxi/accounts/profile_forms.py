@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts import services, tags
 from guanxi.accounts.models import YEAR_MAX, YEAR_MIN, Education, Experience, OpenTo, Profile
 from guanxi.core.visibility import Visibility
+from guanxi.places.widgets import PlaceInput
 
 
 def attach_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None):
@@ -128,7 +129,13 @@ class AboutForm(SectionForm):
 
 class LocationForm(SectionForm):
     audience = "location"
-    city = _text("city")
+    city = _text(
+        "city",
+        widget=PlaceInput,
+        help_text=_(
+            "In English or Chinese: a city we know is shown to each member in their language."
+        ),
+    )
     country = _text("country")
     visibility = _visibility_field()
 
@@ -421,6 +428,7 @@ class ExperienceForm(_EntryForm):
             "start_year": _year_widget(),
             "end_year": _year_widget(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "location": PlaceInput,
         }
 
 

@@ -193,6 +193,26 @@ def member_base(audience: Audience) -> QuerySet[Profile]:
     return qs
 
 
+def _city_term(audience: Audience, key: str) -> Term:
+    """Members in the place the text names ("上海", "沪", "shanghai": one place, in
+    whichever language they wrote it), and members whose city starts with the text
+    (places the gazetteer lacks, and the start of a name: "shang")."""
+    place_id = place_id_for_key(key)
+    drive = _prefix("city_key", key)
+    check = _prefix("city_key", key, drive=False)
+    if place_id is not None:
+        drive |= _equals("place_id", place_id)
+        check |= _equals("place_id", place_id, drive=False)
+    return Term(
+        visible=section_visible(audience, "location"),
+        drive=drive,
+        check=check,
+        estimate=Profile.objects.filter(drive),
+        estimate_key=f"city:{place_id}:{key}",
+        row_cost=ROW_COST_PROFILE_RANGE,
+    )
+
+
 def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
     """The filters as terms, or None when one names a tag nobody has."""
     terms: list[Term] = []
@@ -217,22 +237,9 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 estimate_key=f"{kind}:{tag_id}",
             )
         )
-    place_id = place_id_for_key(filters.city) if filters.city else None
-    if place_id is not None:
-        # A known place ("上海", "沪", "shanghai"): its members, in whichever language
-        # they wrote it. Text the gazetteer does not know matches the start of the city.
-        terms.append(
-            Term(
-                visible=section_visible(audience, "location"),
-                drive=_equals("place_id", place_id),
-                check=_equals("place_id", place_id, drive=False),
-                estimate=Profile.objects.filter(place_id=place_id),
-                estimate_key=f"place:{place_id}",
-                row_cost=ROW_COST_PROFILE_RANGE,
-            )
-        )
+    if filters.city:
+        terms.append(_city_term(audience, filters.city))
     for column, key, section in (
-        ("city_key", filters.city if place_id is None else "", "location"),
         ("company_key", filters.company, "work"),
     ):
         if key:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.db.models import Min
+
 from guanxi.core.text import normalize_text
 from guanxi.places.models import Place, PlaceName
 
 SUGGESTIONS = 8
+# One Latin letter starts thousands of names (and suggests nothing useful); one Chinese
+# character is already a good start ("上").
+MIN_LATIN_PREFIX = 2
 _KEY_MAX = PlaceName._meta.get_field("key").max_length
 
 
@@ -32,15 +37,21 @@ def place_id_for_text(text: str, *, names=PlaceName) -> int | None:
     return place_id
 
 
+def place_ids_for_texts(texts) -> dict[str, int | None]:
+    """place_id_for_text for many texts at once, each distinct text resolved once."""
+    return {text: place_id_for_text(text) for text in set(texts)}
+
+
 def suggest(text: str, limit: int = SUGGESTIONS) -> list[Place]:
-    """Places with a name that starts with `text`, the most populous first."""
+    """Places with a name that starts with `text`: those whose own name does first
+    ("shang": Shanghai before the alias "Shanghai Minhang"), the most populous first."""
     key = normalize_text(text)
-    if not key or len(key) > _KEY_MAX:
+    if len(key) < (MIN_LATIN_PREFIX if key.isascii() else 1) or len(key) > _KEY_MAX:
         return []
-    # A range, not LIKE: SQLite's LIKE is case-insensitive and cannot use the index.
-    starting = PlaceName.objects.filter(key__gte=key, key__lt=key + "\U0010ffff")
+    # A range, not LIKE: SQLite's LIKE is case-insensitive and cannot use the index
+    # (PostgreSQL runs with C collation, where the range is the same).
     return list(
-        Place.objects.filter(pk__in=starting.values("place_id")).order_by("-population", "pk")[
-            :limit
-        ]
+        Place.objects.filter(names__key__gte=key, names__key__lt=key + "\U0010ffff")
+        .annotate(best_rank=Min("names__rank"))
+        .order_by("best_rank", "-population", "pk")[:limit]
     )
