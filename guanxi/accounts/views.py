@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.accounts import profile_forms, selectors, services
+from guanxi.accounts import images, profile_forms, selectors, services
 from guanxi.accounts.models import Profile
 from guanxi.accounts.profile_forms import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.core.visibility import Visibility
@@ -134,15 +134,27 @@ def profile_edit_section(request: HttpRequest, section: str) -> HttpResponse:
 
 def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> HttpResponse:
     form = profile_forms.PhotoForm(request.POST, request.FILES, auto_id=_auto_id(spec))
+    # A rejected upload says so in its status too (as the API does): 413 for a file
+    # too large (bytes or pixels), 422 for anything else wrong with it.
+    status = 422
     if form.is_valid():
         try:
             services.profile_photo_set(profile=profile, upload=form.cleaned_data["photo"])
         except ValidationError as exc:
             form.add_service_errors(exc)
+            if any(error.code == images.CODE_TOO_LARGE for error in exc.error_list):
+                status = 413
     if form.errors:
         profile.refresh_from_db()
-        return _render_section(request, profile, _section(profile, spec, None, form=form))
-    return _saved_redirect("photo")
+        section = _section(profile, spec, None, form=form)
+        return _render_section(request, profile, section, status=status)
+    return _photo_saved(request, profile, spec)
+
+
+def _photo_saved(request: HttpRequest, profile: Profile, spec: SectionSpec) -> HttpResponse:
+    if request.htmx:
+        return _render_section(request, profile, _section(profile, spec, None, saved=True))
+    return _saved_redirect(spec.slug)
 
 
 @login_required
@@ -150,7 +162,7 @@ def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> 
 def profile_photo_remove(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for_owner(user=request.user)
     services.profile_photo_remove(profile=profile)
-    return _saved_redirect("photo")
+    return _photo_saved(request, profile, SECTIONS_BY_SLUG["photo"])
 
 
 # --- Experience and education entries ----------------------------------------------------

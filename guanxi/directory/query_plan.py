@@ -239,9 +239,7 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         )
     if filters.city:
         terms.append(_city_term(audience, filters.city))
-    for column, key, section in (
-        ("company_key", filters.company, "work"),
-    ):
+    for column, key, section in (("company_key", filters.company, "work"),):
         if key:
             terms.append(
                 Term(
