@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import OpenTo, normalize_text
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
-from guanxi.places.widgets import PlaceInput
 
 MAX_FILTER_LENGTH = 100
 TEXT_FILTERS = ("q", "skill", "interest", "city", "company", "school")
@@ -40,7 +39,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("City"),
         required=False,
         max_length=MAX_FILTER_LENGTH,
-        widget=PlaceInput(attrs={"placeholder": _("e.g. Shanghai")}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Shanghai")}),
     )
     company = forms.CharField(
         label=_("Company"),

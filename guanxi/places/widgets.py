@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse
 
 
 class PlaceInput(forms.TextInput):
@@ -15,19 +14,5 @@ class PlaceInput(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        list_id = f"{widget_attrs.get('id') or name}-places"
-        widget_attrs.update(
-            {
-                "list": list_id,
-                "autocomplete": "off",
-                "hx-get": reverse("place_suggest"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{list_id}",
-                "hx-swap": "innerHTML",
-                # The suggestions must not show the page's busy indicator.
-                "hx-indicator": f"#{list_id}",
-            }
-        )
-        context["widget"]["list_id"] = list_id
+        context["widget"]["list_id"] = f"{context['widget']['attrs'].get('id') or name}-places"
         return context
