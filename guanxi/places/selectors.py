@@ -14,11 +14,16 @@ MIN_LATIN_PREFIX = 2
 _KEY_MAX = PlaceName._meta.get_field("key").max_length
 
 
+def _searchable(key: str) -> bool:
+    # No place has an over-long or NUL-bearing name (and PostgreSQL refuses NUL in text).
+    return bool(key) and len(key) <= _KEY_MAX and "\x00" not in key
+
+
 def place_id_for_key(key: str, *, names=PlaceName) -> int | None:
     """The place a search key (normalize_text of a name) means, if any: a place's own
     name before another's alias, then the most populous ("suzhou" is Suzhou, Jiangsu).
     `names` lets a data migration pass its historical PlaceName."""
-    if not key or len(key) > _KEY_MAX:
+    if not _searchable(key):
         return None
     return (
         names.objects.filter(key=key)
@@ -46,7 +51,7 @@ def suggest(text: str, limit: int = SUGGESTIONS) -> list[Place]:
     """Places with a name that starts with `text`: those whose own name does first
     ("shang": Shanghai before the alias "Shanghai Minhang"), the most populous first."""
     key = normalize_text(text)
-    if len(key) < (MIN_LATIN_PREFIX if key.isascii() else 1) or len(key) > _KEY_MAX:
+    if not _searchable(key) or len(key) < (MIN_LATIN_PREFIX if key.isascii() else 1):
         return []
     # A range, not LIKE: SQLite's LIKE is case-insensitive and cannot use the index
     # (PostgreSQL runs with C collation, where the range is the same).

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=200)),
                 ('rank', models.PositiveSmallIntegerField(choices=[(0, 'name'), (1, 'alias')])),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='places.place')),
+                ('place', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='names', to='places.place')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('key', 'place'), name='placename_unique')],
