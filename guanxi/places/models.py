@@ -53,9 +53,7 @@ class PlaceName(models.Model):
 
     # No index of its own: lookups go by key (the unique index below starts with it),
     # and places are only ever removed all at once.
-    place = models.ForeignKey(
-        Place, on_delete=models.CASCADE, related_name="names", db_index=False
-    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", db_index=False)
     key = models.CharField(max_length=200)
     rank = models.PositiveSmallIntegerField(choices=Rank.choices)
 
