@@ -29,8 +29,6 @@ urlpatterns = [
     path("members/", include("guanxi.directory.urls")),
     path("places/", include("guanxi.places.urls")),
     path("network/", include("guanxi.network.urls")),
-    path("network/", include("guanxi.network.introductions_urls")),
-    path("network/", include("guanxi.network.suggestions_urls")),
     path("notifications/", include("guanxi.notifications.urls")),
 ]
 

@@ -13,16 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile, ProfileTag, User
 from guanxi.directory import query_plan
 from guanxi.directory.audience import Audience, audience_for
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
+from guanxi.directory.member_count import member_count
 from guanxi.places.models import localized_name
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 SKILLS_ON_CARD = 4
-MEMBER_COUNT_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,8 @@ class _Named:
 
 def _initials(display_name: str) -> str:
     # The profile's own rule, without building a model instance per card.
-    return Profile.initials.fget(_Named(display_name))
+    # mypy reads a property looked up on the class as its getter function.
+    return Profile.initials.fget(_Named(display_name))  # type: ignore[attr-defined]
 
 
 def _skills_by_profile(ids: Iterable[int], first_key: str = "") -> dict[int, list[str]]:
@@ -216,20 +217,10 @@ def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
     return _cards(audience, rows)
 
 
-def member_count() -> int:
-    """How many members the directory lists (cached: it counts a big join)."""
-    key = "directory:member-count"
-    count = cache.get(key)
-    if count is None:
-        count = Profile.objects.filter(listed=True, user__is_active=True).count()
-        cache.set(key, count, MEMBER_COUNT_CACHE_SECONDS)
-    return count
-
-
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str  # the profile-editor section it links to
-    label: str
+    label: str | Promise  # translated when shown
     done: bool
 
 

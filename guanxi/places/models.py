@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+KEY_MAX = 200
+
 
 def localized_name(name_en: str, name_zh: str) -> str:
     """The name for the active language: Chinese for zh-* when there is one."""
@@ -54,7 +56,7 @@ class PlaceName(models.Model):
     # No index of its own: lookups go by key (the unique index below starts with it),
     # and places are only ever removed all at once.
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", db_index=False)
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=KEY_MAX)
     rank = models.PositiveSmallIntegerField(choices=Rank.choices)
 
     class Meta:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from django.db.models import Min
 
 from guanxi.core.text import normalize_text
-from guanxi.places.models import Place, PlaceName
+from guanxi.places.models import KEY_MAX, Place, PlaceName
 
 SUGGESTIONS = 8
 # One Latin letter starts thousands of names (and suggests nothing useful); one Chinese
 # character is already a good start ("上").
 MIN_LATIN_PREFIX = 2
-_KEY_MAX = PlaceName._meta.get_field("key").max_length
 
 
 def _searchable(key: str) -> bool:
     # No place has an over-long or NUL-bearing name (and PostgreSQL refuses NUL in text).
-    return bool(key) and len(key) <= _KEY_MAX and "\x00" not in key
+    return bool(key) and len(key) <= KEY_MAX and "\x00" not in key
 
 
 def place_id_for_key(key: str, *, names=PlaceName) -> int | None:

@@ -1,0 +1,395 @@
+"""API for profiles: anyone's by handle (visibility respected) and the member's own.
+
+Endpoints are thin: reads go through selectors.profile_view (which drops what the
+viewer may not see), writes through services (whose ValidationErrors become 422s with
+field errors via the API's error handlers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import ConfigDict
+
+from guanxi.accounts import images, selectors, services
+from guanxi.accounts.models import SECTION_KEYS, User
+from guanxi.accounts.selectors import ProfileView
+from guanxi.accounts.settings.api import router as settings_router
+from guanxi.api.auth import member_auth
+from guanxi.api.errors import ApiError
+from guanxi.core.visibility import Visibility
+
+router = Router(tags=["profiles"])
+
+
+def _anonymous(request: HttpRequest) -> str | None:
+    """Let reads through without credentials; a request that sent a (wrong) token still
+    gets its 401 rather than quietly being served as anonymous."""
+    if request.headers.get("Authorization"):
+        return None
+    return "anonymous"
+
+
+public_auth = [*member_auth, _anonymous]
+
+
+# --- Schemas -------------------------------------------------------------------------
+
+
+class LinkSchema(Schema):
+    label: str = ""
+    url: str
+
+
+class LocationOut(Schema):
+    city: str = Field(description="In the request's language when the city is a known place.")
+    country: str
+    place_id: int | None = Field(None, description="GeoNames id of the city, when known.")
+
+
+class WorkOut(Schema):
+    company: str
+    position: str
+
+
+class ExperienceOut(Schema):
+    id: int
+    company: str
+    title: str
+    location: str
+    start_year: int
+    end_year: int | None
+    description: str
+
+
+class EducationOut(Schema):
+    id: int
+    school: str
+    degree: str
+    field: str
+    start_year: int | None
+    end_year: int | None
+
+
+class ProfileOut(Schema):
+    """A profile as the caller may see it: hidden sections are null."""
+
+    handle: str
+    url: str
+    display_name: str
+    headline: str
+    photo_url: str | None
+    about: str | None
+    about_html: str | None
+    location: LocationOut | None
+    work: WorkOut | None
+    experience: list[ExperienceOut] | None
+    education: list[EducationOut] | None
+    skills: list[str] | None
+    interests: list[str] | None
+    languages: list[str] | None
+    open_to: list[str] | None
+    links: list[LinkSchema] | None
+
+
+class MyProfileOut(ProfileOut):
+    listed: bool
+    visibility: dict[str, str]
+
+
+class ProfilePatch(Schema):
+    """Any subset of the profile. Lists replace the whole list; null or "" clears."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = None
+    headline: str | None = None
+    about: str | None = None
+    city: str | None = None
+    country: str | None = None
+    company: str | None = None
+    position: str | None = None
+    skills: list[str] | None = None
+    interests: list[str] | None = None
+    languages: list[str] | None = None
+    links: list[LinkSchema] | None = None
+    open_to: list[str] | None = None
+    listed: bool | None = None
+    visibility: dict[str, str] | None = None
+
+
+class ExperienceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    company: str
+    title: str
+    location: str = ""
+    start_year: int
+    end_year: int | None = None
+    description: str = ""
+
+
+class ExperiencePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    company: str | None = None
+    title: str | None = None
+    location: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    description: str | None = None
+
+
+class EducationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    school: str
+    degree: str = ""
+    field: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+class EducationPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    school: str | None = None
+    degree: str | None = None
+    field: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest) -> User | None:
+    return request.auth if isinstance(request.auth, User) else None
+
+
+def _profile_out(request: HttpRequest, view: ProfileView) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "handle": view.handle,
+        "url": request.build_absolute_uri(reverse("profile", kwargs={"handle": view.handle})),
+        "display_name": view.display_name,
+        "headline": view.headline,
+        "photo_url": request.build_absolute_uri(view.photo.url) if view.photo else None,
+        "about": view.about,
+        "about_html": view.about_html,
+        "location": view.location if view.location is not None else None,
+        "work": view.work if view.work is not None else None,
+        "experience": view.experience,
+        "education": view.education,
+        "skills": view.skills,
+        "interests": view.interests,
+        "languages": view.languages,
+        "open_to": [item.slug for item in view.open_to] if view.open_to is not None else None,
+        "links": view.links,
+    }
+    if view.is_owner:
+        out["listed"] = bool(view.listed)
+        out["visibility"] = {
+            key: Visibility(view.audiences[key].level).name.lower() for key in SECTION_KEYS
+        }
+    return out
+
+
+def _own_view(request: HttpRequest) -> dict[str, Any]:
+    user = request.auth
+    selectors.profile_for_owner(user=user)
+    return _profile_out(request, selectors.profile_view(viewer=user, handle=user.username))
+
+
+_TEXT_FIELDS = ("display_name", "headline", "about", "city", "country", "company", "position")
+_LIST_FIELDS = ("skills", "interests", "languages", "links", "open_to")
+
+
+# --- Endpoints -------------------------------------------------------------------------
+
+
+@router.get(
+    "/profiles/{handle}",
+    response=ProfileOut,
+    auth=public_auth,
+    summary="A member's profile, as you may see it",
+    description="Sections you may not see are null. Anonymous callers see public sections.",
+)
+def profile_get(request: HttpRequest, handle: str):
+    return _profile_out(request, selectors.profile_view(viewer=_viewer(request), handle=handle))
+
+
+@router.get("/me/profile", response=MyProfileOut, auth=member_auth, summary="Your profile")
+def my_profile_get(request: HttpRequest):
+    return _own_view(request)
+
+
+@router.patch(
+    "/me/profile",
+    response=MyProfileOut,
+    auth=member_auth,
+    summary="Change your profile",
+    description=(
+        "Send only what changes. `open_to` takes names (new_job, hiring, mentoring, "
+        "being_mentored, collaborations, speaking, business_leads, partnerships); "
+        "`visibility` maps sections (about, location, work, experience, education, skills, "
+        "interests, languages, open_to, links) to public, members, connections or only_me."
+    ),
+)
+def my_profile_patch(request: HttpRequest, payload: ProfilePatch):
+    data = payload.model_dump(exclude_unset=True)
+    kwargs: dict[str, Any] = {}
+    for field, value in data.items():
+        if field in _TEXT_FIELDS:
+            kwargs[field] = value if value is not None else ""
+        elif field in _LIST_FIELDS:
+            kwargs[field] = value if value is not None else []
+        elif value is not None:
+            kwargs[field] = value
+    profile = selectors.profile_for_owner(user=request.auth)
+    services.profile_update(profile=profile, **kwargs)
+    return _own_view(request)
+
+
+@router.post(
+    "/me/profile/photo",
+    response=MyProfileOut,
+    auth=member_auth,
+    summary="Upload your photo",
+    description="Multipart field `photo`: JPEG, PNG, GIF or WebP. Cropped to 512×512. "
+    "413 when the file is too large, 422 when it is not an image.",
+)
+def my_photo_upload(request: HttpRequest, photo: File[UploadedFile]):
+    profile = selectors.profile_for_owner(user=request.auth)
+    try:
+        services.profile_photo_set(profile=profile, upload=photo)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        if exc.code == images.CODE_TOO_LARGE:
+            raise ApiError(413, "payload_too_large", message, {"photo": exc.messages}) from None
+        raise ApiError(422, "invalid", message, {"photo": exc.messages}) from None
+    return _own_view(request)
+
+
+@router.delete(
+    "/me/profile/photo", response={204: None}, auth=member_auth, summary="Remove your photo"
+)
+def my_photo_remove(request: HttpRequest):
+    services.profile_photo_remove(profile=selectors.profile_for_owner(user=request.auth))
+    return Status(204, None)
+
+
+@router.get(
+    "/me/profile/experience",
+    response=list[ExperienceOut],
+    auth=member_auth,
+    summary="Your experience entries",
+)
+def my_experience_list(request: HttpRequest):
+    return list(selectors.experiences_of(profile=selectors.profile_for_owner(user=request.auth)))
+
+
+@router.post(
+    "/me/profile/experience",
+    response={201: ExperienceOut},
+    auth=member_auth,
+    summary="Add an experience entry",
+)
+def my_experience_create(request: HttpRequest, payload: ExperienceIn):
+    profile = selectors.profile_for_owner(user=request.auth)
+    return Status(201, services.experience_create(profile=profile, data=payload.model_dump()))
+
+
+@router.patch(
+    "/me/profile/experience/{entry_id}",
+    response=ExperienceOut,
+    auth=member_auth,
+    summary="Change an experience entry",
+)
+def my_experience_patch(request: HttpRequest, entry_id: int, payload: ExperiencePatch):
+    entry = selectors.experience_for_owner(user=request.auth, entry_id=entry_id)
+    data = _entry_changes(payload, nullable=("end_year",))
+    return services.experience_update(experience=entry, data=data)
+
+
+@router.delete(
+    "/me/profile/experience/{entry_id}",
+    response={204: None},
+    auth=member_auth,
+    summary="Delete an experience entry",
+)
+def my_experience_delete(request: HttpRequest, entry_id: int):
+    entry = selectors.experience_for_owner(user=request.auth, entry_id=entry_id)
+    services.experience_delete(experience=entry)
+    return Status(204, None)
+
+
+@router.get(
+    "/me/profile/education",
+    response=list[EducationOut],
+    auth=member_auth,
+    summary="Your education entries",
+)
+def my_education_list(request: HttpRequest):
+    return list(selectors.educations_of(profile=selectors.profile_for_owner(user=request.auth)))
+
+
+@router.post(
+    "/me/profile/education",
+    response={201: EducationOut},
+    auth=member_auth,
+    summary="Add an education entry",
+)
+def my_education_create(request: HttpRequest, payload: EducationIn):
+    profile = selectors.profile_for_owner(user=request.auth)
+    return Status(201, services.education_create(profile=profile, data=payload.model_dump()))
+
+
+@router.patch(
+    "/me/profile/education/{entry_id}",
+    response=EducationOut,
+    auth=member_auth,
+    summary="Change an education entry",
+)
+def my_education_patch(request: HttpRequest, entry_id: int, payload: EducationPatch):
+    entry = selectors.education_for_owner(user=request.auth, entry_id=entry_id)
+    data = _entry_changes(payload, nullable=("start_year", "end_year"))
+    return services.education_update(education=entry, data=data)
+
+
+@router.delete(
+    "/me/profile/education/{entry_id}",
+    response={204: None},
+    auth=member_auth,
+    summary="Delete an education entry",
+)
+def my_education_delete(request: HttpRequest, entry_id: int):
+    entry = selectors.education_for_owner(user=request.auth, entry_id=entry_id)
+    services.education_delete(education=entry)
+    return Status(204, None)
+
+
+def _entry_changes(payload: Schema, *, nullable: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a PATCH sent. null clears a nullable field; for others it is an error."""
+    data = payload.model_dump(exclude_unset=True)
+    for field, value in data.items():
+        if value is None and field not in nullable:
+            raise ApiError(
+                422,
+                "invalid",
+                _("Some fields are not valid."),
+                {field: [_("This field cannot be empty.")]},
+            )
+    return data
+
+
+# The app's one router, mounted by guanxi.api at "/": the account settings' endpoints
+# (/me, tokens), then the profile endpoints above.
+app_router = Router()
+app_router.add_router("/", settings_router)
+app_router.add_router("/", router)

@@ -1,0 +1,312 @@
+"""People you may know: live computation, the precomputed table, dismissals, freshness.
+
+Suggestions are served from the Suggestion table (one indexed range read). They are
+computed for one member by `refresh_member` (live, bounded SQL reads) or for everyone
+by the full recompute (recompute.py). They stay fresh through the graph
+hooks: a new or removed connection refreshes both members at once and marks their
+connections stale (refreshed when next shown); a block drops rows both ways at once.
+Whatever may have changed since the computation (a request, a connection, a block, a
+dismissal, a deactivated account) is filtered out when serving, and the reasons are
+written out then, from what each profile shows to members at that moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import Profile, User
+from guanxi.network import selectors
+from guanxi.network.affinity import affinity, load_traits, reasons
+from guanxi.network.errors import Invalid, NotFound
+from guanxi.network.models import (
+    Block,
+    Connection,
+    ConnectionRequest,
+    Dismissal,
+    Suggestion,
+    SuggestionState,
+)
+from guanxi.network.suggestions.rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.sources import SqlGraph, SqlTraits, excluded_for
+
+log = logging.getLogger(__name__)
+
+# A member whose list was shown while stale is refreshed at most this often.
+LAZY_REFRESH_SECONDS = 300
+# How many suggestions are stored, hence the most a page or the API can show.
+KEEP_SERVED = DEFAULT_PARAMS.keep
+# A page that has nothing stored yet ranks live while the member waits: tighter bounds
+# than the background refresh (which then stores the full ranking).
+LIVE_PARAMS = Params(neighbour_sample=60, expand_cap=80, shortlist=40, circle_pool=8)
+
+
+def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:
+    """Rank suggestions for one member straight from the graph (bounded reads)."""
+    return rank(user_id, SqlGraph(), SqlTraits(), excluded=excluded_for(user_id), params=params)
+
+
+def store_suggestions(user_id: int, ranked: list[Ranked], *, computed_at=None) -> None:
+    """Replace the member's stored suggestions (call inside a transaction)."""
+    computed_at = computed_at or timezone.now()
+    Suggestion.objects.filter(user_id=user_id).delete()
+    Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                user_id=user_id,
+                candidate_id=r.user_id,
+                score=r.score,
+                mutual_count=r.mutual_count,
+                computed_at=computed_at,
+            )
+            for r in ranked
+        ]
+    )
+    SuggestionState.objects.update_or_create(
+        user_id=user_id, defaults={"computed_at": computed_at, "stale": False}
+    )
+
+
+def refresh_member(user_id: int) -> int:
+    """Recompute and store one member's suggestions; returns how many. Idempotent."""
+    ranked = live_suggestions(user_id)
+    with transaction.atomic():
+        # Two refreshes of one member replace the rows one after the other, never
+        # interleaved (the member's row lock; SQLite serialises writers anyway).
+        if not User.objects.select_for_update().filter(pk=user_id, is_active=True).exists():
+            return 0
+        store_suggestions(user_id, ranked)
+    return len(ranked)
+
+
+def mark_neighbours_stale(*user_ids: int) -> int:
+    """Members connected to any of `user_ids` have a changed 2nd degree: mark them."""
+    mine = set()
+    for user_id in user_ids:
+        mine |= selectors.connection_ids(user_id)
+    mine -= set(user_ids)
+    marked = 0
+    ids = sorted(mine)
+    for start in range(0, len(ids), 500):
+        marked += SuggestionState.objects.filter(
+            user_id__in=ids[start : start + 500], stale=False
+        ).update(stale=True)
+    return marked
+
+
+# --- Serving ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    user: User | CardMember  # .pk, .username, .profile (display_name, headline, photo)
+    reasons: list[str]
+    mutual_count: int
+    score: float
+
+
+class CardPhoto:
+    """A stored photo name, with what templates and the API use of an ImageFieldFile."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+
+class CardProfile:
+    __slots__ = ("display_name", "headline", "photo")
+
+    def __init__(self, display_name: str, headline: str, photo: str):
+        self.display_name = display_name
+        self.headline = headline
+        self.photo = CardPhoto(photo)
+
+    initials = Profile.initials  # the same property, over display_name
+
+
+class CardMember:
+    """Just what a card shows of a member. Served lists build twenty of these per page
+    view; full model instances cost more than the query that fetched them."""
+
+    __slots__ = ("pk", "username", "is_demo", "profile")
+
+    def __init__(self, pk: int, username: str, is_demo: bool, profile: CardProfile):
+        self.pk = pk
+        self.username = username
+        self.is_demo = is_demo
+        self.profile = profile
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def handle(self) -> str:
+        return self.username
+
+
+def _served_sql() -> str:
+    """Stored rows minus whatever changed since they were computed, best first.
+
+    Raw SQL: this runs on every page view, and building the same query with the ORM
+    (seven NOT EXISTS) costs more than running it.
+    """
+    q = connection.ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    return f"""
+        SELECT s.candidate_id, s.mutual_count, s.score, u.username, u.is_demo,
+               p.display_name, p.headline, p.photo
+        FROM {table(Suggestion)} s
+        JOIN {table(User)} u ON u.id = s.candidate_id
+        JOIN {table(Profile)} p ON p.user_id = s.candidate_id
+        WHERE s.user_id = %(me)s AND u.is_active = %(yes)s
+          AND NOT EXISTS (SELECT 1 FROM {table(Connection)} c
+                          WHERE c.user_low_id = %(me)s AND c.user_high_id = s.candidate_id)
+          AND NOT EXISTS (SELECT 1 FROM {table(Connection)} c
+                          WHERE c.user_low_id = s.candidate_id AND c.user_high_id = %(me)s)
+          AND NOT EXISTS (SELECT 1 FROM {table(ConnectionRequest)} r
+                          WHERE r.pair_low_id = %(me)s AND r.pair_high_id = s.candidate_id)
+          AND NOT EXISTS (SELECT 1 FROM {table(ConnectionRequest)} r
+                          WHERE r.pair_low_id = s.candidate_id AND r.pair_high_id = %(me)s)
+          AND NOT EXISTS (SELECT 1 FROM {table(Dismissal)} d
+                          WHERE d.user_id = %(me)s AND d.candidate_id = s.candidate_id)
+          AND NOT EXISTS (SELECT 1 FROM {table(Block)} b
+                          WHERE b.blocker_id = %(me)s AND b.blocked_id = s.candidate_id)
+          AND NOT EXISTS (SELECT 1 FROM {table(Block)} b
+                          WHERE b.blocker_id = s.candidate_id AND b.blocked_id = %(me)s)
+        ORDER BY s.score DESC, s.candidate_id
+        LIMIT %(limit)s
+    """  # noqa: S608 - table names from the models; values are parameters
+
+
+def _served(user_id: int, limit: int) -> list[tuple[CardMember, int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_served_sql(), {"me": user_id, "yes": True, "limit": limit})
+        rows = cursor.fetchall()
+    return [
+        (
+            CardMember(uid, username, bool(is_demo), CardProfile(name, headline, photo or "")),
+            mutual_count,
+            score,
+        )
+        for uid, mutual_count, score, username, is_demo, name, headline, photo in rows
+    ]
+
+
+def _state(user_id: int) -> bool | None:
+    """Whether the member's stored list is stale; None if never computed."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('stale')} FROM {q(SuggestionState._meta.db_table)} "  # noqa: S608
+            f"WHERE {q('user_id')} = %s",
+            [user_id],
+        )
+        found = cursor.fetchone()
+    return None if found is None else bool(found[0])
+
+
+def _cards(viewer_id: int, rows: list[tuple]) -> list[SuggestionCard]:
+    """Write the reasons out now, from what each profile shows to members today."""
+    traits = load_traits([viewer_id, *(user.pk for user, _m, _s in rows)])
+    mine = traits.get(viewer_id)
+    cards = []
+    for user, mutual_count, score in rows:
+        theirs = traits.get(user.pk)
+        found = affinity(mine, theirs) if mine and theirs else None
+        if found is not None:
+            said = reasons(found, mutual_count=mutual_count)
+        elif mutual_count:
+            said = reasons_for_mutual(mutual_count)
+        else:
+            said = []
+        cards.append(SuggestionCard(user, said, mutual_count, score))
+    return cards
+
+
+def reasons_for_mutual(mutual_count: int) -> list[str]:
+    from guanxi.network.affinity import Affinity
+
+    return reasons(Affinity(), mutual_count=mutual_count)
+
+
+def _refresh_later(user_id: int) -> None:
+    from guanxi.network.tasks import refresh_suggestions
+
+    if cache.add(f"suggestions-refresh:{user_id}", 1, timeout=LAZY_REFRESH_SECONDS):
+        transaction.on_commit(lambda: refresh_suggestions.enqueue(user_id))
+
+
+def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
+    """The viewer's suggestions, best first, with their reasons (a handful of queries
+    whatever the size of the community)."""
+    stale = _state(viewer.pk)
+    if stale is None:
+        # Never computed (a new member, or before the first recompute): rank live
+        # now and store in the background.
+        _refresh_later(viewer.pk)
+        ranked = live_suggestions(viewer.pk, params=LIVE_PARAMS)[:limit]
+        users = User.objects.select_related("profile").in_bulk([r.user_id for r in ranked])
+        rows = [(users[r.user_id], r.mutual_count, r.score) for r in ranked if r.user_id in users]
+        return _cards(viewer.pk, rows)
+    if stale:
+        _refresh_later(viewer.pk)
+    return _cards(viewer.pk, _served(viewer.pk, limit))
+
+
+# --- Dismissing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def dismiss_suggestion(*, user: User, candidate_id: int) -> bool:
+    """Never suggest `candidate_id` to `user` again. Returns False if already dismissed."""
+    if candidate_id == user.pk:
+        raise Invalid(_("You cannot dismiss yourself."))
+    if not User.objects.filter(
+        pk=candidate_id, is_active=True
+    ).exists() or selectors.is_blocked_either_way(user.pk, candidate_id):
+        raise NotFound
+    _dismissal, created = Dismissal.objects.get_or_create(user=user, candidate_id=candidate_id)
+    Suggestion.objects.filter(user=user, candidate_id=candidate_id).delete()
+    return created
+
+
+# --- Keeping fresh ------------------------------------------------------------------
+
+
+def graph_changed(*, a_id: int, b_id: int, **kwargs) -> None:
+    """Receiver, after commit: a connection between a and b appeared or went."""
+    from guanxi.network.tasks import refresh_after_graph_change
+
+    refresh_after_graph_change.enqueue(a_id, b_id)
+
+
+def blocked(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
+    """Receiver, inside the blocking transaction: neither is suggested to the other any more."""
+    Suggestion.objects.filter(user_id=blocker_id, candidate_id=blocked_id).delete()
+    Suggestion.objects.filter(user_id=blocked_id, candidate_id=blocker_id).delete()
+
+
+def register_hooks() -> None:
+    """Called from NetworkConfig.ready()."""
+    from guanxi.network import signals
+
+    signals.graph_changed.connect(graph_changed, dispatch_uid="suggestions.graph_changed")
+    signals.blocking.connect(blocked, dispatch_uid="suggestions.blocked")
