@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.community import build_community
 from tests.factories import fill_profile, make_member
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("gazetteer")]
 
 
 def section(page: Page, title: str):

@@ -11,7 +11,7 @@ from guanxi.directory import query_plan
 from guanxi.directory.selectors import DirectoryFilters, directory_search
 from tests.directory.conftest import ALL_PUBLIC, MEMBERS, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("gazetteer", "db")
 
 
 def handles(viewer, **filters) -> list[str]:

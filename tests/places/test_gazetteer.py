@@ -29,7 +29,7 @@ def test_latin_aliases_are_names_not_codes_or_transliterations():
     assert aliases == ["Shanghai City", "Zhōngguó"]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("gazetteer", "db")
 def test_the_migration_loaded_the_cities_with_both_names():
     shanghai = Place.objects.get(name_en="Shanghai")
     assert (shanghai.name_zh, shanghai.country_code) == ("上海", "CN")
@@ -57,7 +57,7 @@ def test_the_migration_loaded_the_cities_with_both_names():
     assert found == expected
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("gazetteer", "db")
 def test_loading_again_updates_in_place():
     Place.objects.filter(name_en="Shanghai").update(name_zh="", population=1)
     places, names = gazetteer.load(Place, PlaceName)

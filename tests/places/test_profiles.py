@@ -13,7 +13,7 @@ from guanxi.accounts.models import Experience, Profile
 from guanxi.places.models import Place
 from tests.factories import fill_profile, make_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("gazetteer", "db")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import translation
 from guanxi.places.models import Place
 from guanxi.places.selectors import place_id_for_text, suggest
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("gazetteer", "db")
 
 
 def _id(name_en: str, country: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("gazetteer", "db")
 
 URL = "/places/suggest/"
 
