@@ -37,8 +37,9 @@ class Photo:
 
 @dataclass(frozen=True)
 class Location:
-    city: str
+    city: str  # in the viewer's language when the gazetteer knows the place
     country: str
+    place_id: int | None = None  # the GeoNames id
 
     def __bool__(self) -> bool:
         return bool(self.city or self.country)
@@ -127,11 +128,15 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
         parts["about"] = profile.about
         parts["about_html"] = profile.about_html
     if visible("location"):
-        parts["location"] = Location(city=profile.city, country=profile.country)
+        parts["location"] = Location(
+            city=profile.city_name, country=profile.country, place_id=profile.place_id
+        )
     if visible("work"):
         parts["work"] = Work(company=profile.company, position=profile.position)
     if visible("experience"):
-        parts["experience"] = list(Experience.objects.filter(profile=profile))
+        parts["experience"] = list(
+            Experience.objects.filter(profile=profile).select_related("place")
+        )
     if visible("education"):
         parts["education"] = list(Education.objects.filter(profile=profile))
     tag_kinds = [
@@ -212,7 +217,7 @@ def profile_tag_names(*, profile: Profile) -> dict[str, list[str]]:
 
 
 def experiences_of(*, profile: Profile) -> QuerySet[Experience]:
-    return Experience.objects.filter(profile=profile)
+    return Experience.objects.filter(profile=profile).select_related("place")
 
 
 def educations_of(*, profile: Profile) -> QuerySet[Education]:

@@ -24,6 +24,7 @@ from guanxi.directory import query_plan
 from guanxi.directory.audience import Audience, audience_for
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
 from guanxi.directory.member_count import member_count
+from guanxi.places.models import localized_name
 
 __all__ = [
     "SORTS",
@@ -192,7 +193,9 @@ def _cards(audience: Audience, rows: list[dict], *, first_skill: str = "") -> li
                 initials=_initials(row["display_name"]),
                 photo=Photo(default_storage.url(row["photo"])) if row["photo"] else None,
                 is_demo=row["user__is_demo"],
-                city=row["city"] if location else "",
+                city=(localized_name(row["place__name_en"], row["place__name_zh"]) or row["city"])
+                if location
+                else "",
                 country=row["country"] if location else "",
                 company=row["company"] if work else "",
                 position=row["position"] if work else "",
