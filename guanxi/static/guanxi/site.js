@@ -48,4 +48,5 @@
 
   unfoldOnWideScreens();
   revealCurrentMenuItem();
+  window.matchMedia("(max-width: 860px)").addEventListener("change", revealCurrentMenuItem);
 })();
