@@ -52,6 +52,7 @@ SIGNED_IN = [
     ("shared-interests", "/network/shared/"),
     ("tag", "/network/tags/python/"),
     ("introductions", "/network/introductions/"),
+    ("introductions-made", "/network/introductions/?show=made"),
     ("introduction-ideas", "/network/introductions/ideas/"),
     ("introduce", "/network/introduce/"),
     ("network-privacy", "/network/privacy/"),
