@@ -149,6 +149,9 @@ def test(args: list[str]) -> None:
     say("lint (ruff) and format check")
     run(BIN / "ruff", "check", "guanxi", "tests", "bench", "run.py")
     run(BIN / "ruff", "format", "--check", "guanxi", "tests", "bench", "run.py")
+    say("dependency rules (import-linter) and types (mypy)")
+    run(BIN / "lint-imports")
+    run(BIN / "mypy")
     say(f"test suite on {target}" + (" + redis" if env.get("REDIS_URL") else ""))
     workers = env.get("GUANXI_TEST_WORKERS", "auto")
     code = run(

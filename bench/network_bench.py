@@ -171,8 +171,9 @@ def measure(args: argparse.Namespace) -> None:
 
     from django.contrib.auth import get_user_model
 
-    from guanxi.network import selectors, suggestions
-    from guanxi.network.suggestions_recompute import recompute_all
+    from guanxi.network import selectors
+    from guanxi.network.suggestions import services as suggestions
+    from guanxi.network.suggestions.recompute import recompute_all
 
     User = get_user_model()
     warm_cache(args)
@@ -264,7 +265,7 @@ def measure(args: argparse.Namespace) -> None:
         row(f"degree badge, random viewer -> ~{target}", p50, p99)
 
     try:
-        from guanxi.network.introduction_ideas import introduction_ideas
+        from guanxi.network.introductions.ideas import introduction_ideas
     except ImportError:
         say("Introduction ideas: not available in this tree.")
     else:

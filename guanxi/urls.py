@@ -28,8 +28,6 @@ urlpatterns = [
     path("", include("guanxi.accounts.urls")),
     path("members/", include("guanxi.directory.urls")),
     path("network/", include("guanxi.network.urls")),
-    path("network/", include("guanxi.network.introductions_urls")),
-    path("network/", include("guanxi.network.suggestions_urls")),
     path("notifications/", include("guanxi.notifications.urls")),
 ]
 

@@ -8,13 +8,17 @@ even queried), so neither a template nor the API can leak a hidden section.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from guanxi.accounts.handles import normalize_handle
 from guanxi.accounts.models import (
     SECTIONS,
+    AccessToken,
     Education,
     Experience,
     OpenTo,
@@ -22,6 +26,7 @@ from guanxi.accounts.models import (
     ProfileTag,
     User,
 )
+from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
 from guanxi.core.visibility import Visibility, audience_level, hidden_member_ids
 
 
@@ -238,3 +243,60 @@ def education_for_owner(*, user: User, entry_id: int) -> Education:
         return Education.objects.get(pk=entry_id, profile__user=user)
     except (Education.DoesNotExist, ValueError, TypeError):
         raise Http404("No such entry.") from None
+
+
+# The member's own account (settings pages and the /me endpoint).
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    id: int
+    handle: str
+    email: str
+    display_name: str
+    date_joined: datetime
+    email_verified: bool
+
+
+def account_summary(*, user: User) -> AccountSummary:
+    display_name = (
+        Profile.objects.filter(user=user).values_list("display_name", flat=True).first()
+        or user.username
+    )
+    verified = EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists()
+    return AccountSummary(
+        id=user.pk,
+        handle=user.username,
+        email=user.email,
+        display_name=display_name,
+        date_joined=user.date_joined,
+        email_verified=verified,
+    )
+
+
+# Personal access tokens. How stale last_used_at may get: writing it on every request
+# would turn reads into writes.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def tokens_for_user(*, user: User) -> QuerySet[AccessToken]:
+    return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user owning `raw`, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > TOKEN_RAW_MAX:
+        return None
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

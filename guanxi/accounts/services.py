@@ -7,20 +7,25 @@ the API report the same errors and nothing is ever half-written.
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts import images, tags
+from guanxi.accounts.errors import TokenLimitReached
 from guanxi.accounts.models import (
     SECTION_KEYS,
+    AccessToken,
     Education,
     Experience,
     OpenTo,
@@ -30,7 +35,10 @@ from guanxi.accounts.models import (
     User,
     normalize_text,
 )
+from guanxi.accounts.signals import member_deleted
+from guanxi.accounts.tokens import MAX_TOKENS_PER_USER, TOKEN_PREFIX, clean_token_name, token_digest
 from guanxi.core.markdown import render_markdown
+from guanxi.core.signals import send_on_commit
 from guanxi.core.visibility import Visibility
 
 PROFILE_TEXT_FIELDS = (
@@ -223,7 +231,8 @@ def profile_update(
         if field in _KEYED_FIELDS:
             key_field = _KEYED_FIELDS[field]
             # casefold may lengthen text a little; the key is for matching only.
-            max_length = Profile._meta.get_field(key_field).max_length
+            key = Profile._meta.get_field(key_field)
+            max_length = key.max_length if isinstance(key, models.Field) else None
             setattr(profile, key_field, normalize_text(value)[:max_length])
             changed.add(key_field)
     if "display_name" in changed and not profile.display_name:
@@ -261,7 +270,7 @@ def profile_update(
         except ValidationError as exc:
             errors.add("visibility", exc)
 
-    tag_names: dict[str, list[str]] = {}
+    tag_names: dict[ProfileTag.Kind, list[str]] = {}
     for kind, names in ((ProfileTag.Kind.SKILL, skills), (ProfileTag.Kind.INTEREST, interests)):
         if names is None:
             continue
@@ -456,3 +465,56 @@ def education_update(*, education: Education, data: Mapping[str, Any]) -> Educat
 @transaction.atomic
 def education_delete(*, education: Education) -> None:
     education.delete()
+
+
+# The account itself (as opposed to the profile): deleting it.
+
+logger = logging.getLogger(__name__)
+
+
+def _remove_file(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:  # the row is gone either way; a stray file is only disk space
+        logger.warning("could not delete %s after account deletion", name, exc_info=True)
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the account and, by cascade, its profile, tokens, email addresses and
+    everything the member created. Their uploaded photo goes once the deletion commits."""
+    photo = Profile.objects.filter(user=user).values_list("photo", flat=True).first()
+    user_id = user.pk
+    User.objects.filter(pk=user_id).delete()
+    # Shared files (the demo community's avatars) are not this member's to delete.
+    if photo and photo_file_is_owned(user_id=user_id, name=photo):
+        transaction.on_commit(lambda: _remove_file(photo))
+    send_on_commit(member_deleted, User, user_id=user_id)
+
+
+# Personal access tokens (format and rules in tokens.py).
+
+
+@transaction.atomic
+def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
+    """Create a token and return it with the raw secret, which is shown once.
+
+    Raises ValidationError for a bad name and TokenLimitReached at the cap.
+    """
+    name = clean_token_name(name)
+    # Lock the user row so two concurrent creations cannot both pass the cap.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if AccessToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
+        raise TokenLimitReached
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=token_digest(raw)
+    )
+    return token, raw
+
+
+@transaction.atomic
+def access_token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of the member's tokens; False if it is not theirs (or does not exist)."""
+    deleted, _detail = AccessToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)

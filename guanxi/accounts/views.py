@@ -21,9 +21,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.accounts import profile_forms, selectors, services
+from guanxi.accounts import selectors, services
+from guanxi.accounts.forms import profile as profile_forms
+from guanxi.accounts.forms.profile import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.accounts.models import Profile
-from guanxi.accounts.profile_forms import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.core.visibility import Visibility
 
 

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
-from guanxi.accounts.tokens import user_for_token
+from guanxi.accounts.selectors import user_for_token
 from guanxi.api.errors import ApiError
 from guanxi.core.ratelimit import client_ip, hit
 

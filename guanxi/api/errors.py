@@ -162,8 +162,10 @@ class ApiErrorShapeMiddleware:
         if settings.DEBUG and response.status_code >= 500:
             return response  # keep Django's technical page while developing
         status = response.status_code
+        # The site's error pages (core.views.error_page) may carry a specific message.
+        message = getattr(response, "error_message", "") or default_message(status)
         reshaped = JsonResponse(
-            error_body(STATUS_CODES.get(status, "error"), default_message(status)), status=status
+            error_body(STATUS_CODES.get(status, "error"), message), status=status
         )
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:

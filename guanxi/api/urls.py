@@ -2,13 +2,10 @@
 
 from ninja import NinjaAPI
 
-from guanxi.accounts.account_api import router as account_router
-from guanxi.accounts.profile_api import router as profile_router
+from guanxi.accounts.api import app_router as accounts_router
 from guanxi.api.errors import install_error_handlers
 from guanxi.directory.api import router as directory_router
-from guanxi.network.api import router as network_router
-from guanxi.network.introductions_api import router as introductions_router
-from guanxi.network.suggestions_api import router as suggestions_router
+from guanxi.network.api import app_router as network_router
 from guanxi.notifications.api import router as notifications_router
 
 api = NinjaAPI(
@@ -19,10 +16,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
-api.add_router("/", account_router)
-api.add_router("/", profile_router)
+api.add_router("/", accounts_router)
 api.add_router("/members", directory_router)
-api.add_router("/network", network_router)
-api.add_router("/", introductions_router)
-api.add_router("/", suggestions_router)
+api.add_router("/", network_router)
 api.add_router("/notifications", notifications_router)

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from guanxi.api.errors import STATUS_CODES, default_message, error_body, is_api_request
-
 logger = logging.getLogger(__name__)
 
 
@@ -70,17 +68,17 @@ def _fallback_html(status: int, title: str, message: str) -> str:
 def error_page(
     request: HttpRequest, status: int, title: str, message: str, *, api_message: str = ""
 ) -> HttpResponse:
-    """An error answer: JSON in the API's error shape under /api/, else a page in the site frame."""
-    if is_api_request(request):
-        body = error_body(STATUS_CODES.get(status, "error"), api_message or default_message(status))
-        return JsonResponse(body, status=status)
+    """An error page in the site frame. Under /api/ the API's own middleware turns it into
+    its JSON shape, with `api_message` as the message when given (core knows no API)."""
     context = {"status": status, "title": title, "message": message}
     try:
         body = render_to_string("error.html", context, request=request)
     except Exception:
         logger.exception("could not render the %s page", status)
         body = _fallback_html(status, title, message)
-    return HttpResponse(body, status=status)
+    response = HttpResponse(body, status=status)
+    response.error_message = api_message
+    return response
 
 
 @requires_csrf_token

@@ -60,23 +60,3 @@ def hidden_member_ids(viewer) -> set[int]:
     for provider in _hidden_providers:
         hidden |= provider(viewer.pk)
     return hidden
-
-
-# The viewer's connections as a set, for list pages that must apply the "connections"
-# audience level to many members at once (the pairwise checker above is per profile).
-ConnectionsProvider = Callable[[int], set[int]]
-_connections_providers: list[ConnectionsProvider] = []
-
-
-def register_connections_provider(provider: ConnectionsProvider) -> None:
-    if provider not in _connections_providers:
-        _connections_providers.append(provider)
-
-
-def connection_ids_of(viewer) -> set[int]:
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return set()
-    found: set[int] = set()
-    for provider in _connections_providers:
-        found |= provider(viewer.pk)
-    return found

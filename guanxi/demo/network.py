@@ -17,9 +17,9 @@ from guanxi.accounts.models import User
 from guanxi.demo.graph import demo_shape, seed_graph
 from guanxi.network import selectors
 from guanxi.network.errors import NetworkError
-from guanxi.network.introductions import introduction_create
+from guanxi.network.introductions.services import introduction_create
 from guanxi.network.models import Connection, ConnectionRequest, Introduction
-from guanxi.network.suggestions_recompute import recompute_all
+from guanxi.network.suggestions.recompute import recompute_all
 
 INVITATION_NOTES = (
     "Great to meet you at the meetup last week — let's stay in touch.",

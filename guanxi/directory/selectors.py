@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Education, Experience, OpenTo, Profile, ProfileTag, User
@@ -150,7 +151,8 @@ class _Named:
 
 def _initials(display_name: str) -> str:
     # The profile's own rule, without building a model instance per card.
-    return Profile.initials.fget(_Named(display_name))
+    # mypy reads a property looked up on the class as its getter function.
+    return Profile.initials.fget(_Named(display_name))  # type: ignore[attr-defined]
 
 
 def _skills_by_profile(ids: Iterable[int], first_key: str = "") -> dict[int, list[str]]:
@@ -226,7 +228,7 @@ def member_count() -> int:
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str  # the profile-editor section it links to
-    label: str
+    label: str | Promise  # translated when shown
     done: bool
 
 

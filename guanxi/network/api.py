@@ -15,8 +15,10 @@ from guanxi.api.errors import ApiError
 from guanxi.api.schemas import MemberCard, Page, page_meta
 from guanxi.network import selectors, services
 from guanxi.network.errors import NetworkError, NotFound
+from guanxi.network.introductions.api import router as introductions_router
 from guanxi.network.models import Block, ConnectionRequest, PrivacySettings
 from guanxi.network.services import REQUEST_NOTE_MAX
+from guanxi.network.suggestions.api import router as suggestions_router
 
 router = Router(tags=["network"], auth=member_auth)
 PER_PAGE = 50
@@ -256,3 +258,11 @@ def privacy_put(request, payload: PrivacyIO):
     return PrivacyIO(
         requests_from=saved.requests_from, connections_visible_to=saved.connections_visible_to
     )
+
+
+# The app's one router, mounted by guanxi.api at "/": the endpoints above under /network,
+# then the sub-packages' routers (their paths start with /network themselves).
+app_router = Router()
+app_router.add_router("/network", router)
+app_router.add_router("/", introductions_router)
+app_router.add_router("/", suggestions_router)

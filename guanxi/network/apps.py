@@ -11,15 +11,15 @@ class NetworkConfig(AppConfig):
         from guanxi.core.slots import register_slot
         from guanxi.core.visibility import (
             register_connection_checker,
-            register_connections_provider,
             register_hidden_members_provider,
         )
-        from guanxi.network import notification_kinds, selectors, suggestions
-        from guanxi.network.introduction_asks import register_ask_kind
-        from guanxi.network.introductions import register_introduction_kinds
+        from guanxi.network import notifications as notification_kinds
+        from guanxi.network import selectors
+        from guanxi.network.introductions.asks import register_ask_kind
+        from guanxi.network.introductions.services import register_introduction_kinds
+        from guanxi.network.suggestions import services as suggestions
 
         register_connection_checker(selectors.are_connected)
-        register_connections_provider(selectors.connection_ids)
         register_hidden_members_provider(selectors.blocked_either_way_ids)
         register_slot("profile.actions", "network/_profile_slot.html")
         register_slot("settings.nav", "network/_settings_nav_item.html")

@@ -297,9 +297,9 @@ def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:
     """Who follows the member (or whom they follow), by name, blocked either way left out."""
     if followers:
-        ids = Follow.objects.filter(followee_id=user_id).values("follower_id")
+        ids = Follow.objects.filter(followee_id=user_id).values_list("follower_id", flat=True)
     else:
-        ids = Follow.objects.filter(follower_id=user_id).values("followee_id")
+        ids = Follow.objects.filter(follower_id=user_id).values_list("followee_id", flat=True)
     return (
         User.objects.filter(pk__in=ids, is_active=True)
         .exclude(pk__in=blocked_either_way_ids(user_id))

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.ratelimit import hit
-from guanxi.network import selectors
+from guanxi.core.signals import send_on_commit
+from guanxi.network import selectors, signals
 from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 from guanxi.notifications.services import notify
@@ -226,8 +227,8 @@ def block(*, blocker: User, blocked_id: int) -> None:
         Q(follower_id=blocker.pk, followee_id=blocked_id)
         | Q(follower_id=blocked_id, followee_id=blocker.pk)
     ).delete()
-    for hook in _block_hooks:
-        hook(blocker.pk, blocked_id)
+    signals.blocking.send(sender=Block, blocker_id=blocker.pk, blocked_id=blocked_id)
+    send_on_commit(signals.member_blocked, Block, blocker_id=blocker.pk, blocked_id=blocked_id)
     _graph_changed(low, high)
 
 
@@ -237,28 +238,8 @@ def unblock(*, blocker: User, blocked_id: int) -> bool:
     return bool(deleted)
 
 
-# Later parts of this app register here: suggestions and introductions clean up
-# after a block (inside the transaction), and cached suggestions go stale when the
-# graph around two members changes (after commit, so a task never sees a rollback).
-_block_hooks: list = []
-_graph_change_hooks: list = []
-
-
-def on_block(hook) -> None:
-    """hook(blocker_id, blocked_id), called inside the blocking transaction."""
-    if hook not in _block_hooks:
-        _block_hooks.append(hook)
-
-
-def on_graph_change(hook) -> None:
-    """hook(a_id, b_id), called after commit when a connection between them appears or goes."""
-    if hook not in _graph_change_hooks:
-        _graph_change_hooks.append(hook)
-
-
 def _graph_changed(a_id: int, b_id: int) -> None:
-    for hook in _graph_change_hooks:
-        transaction.on_commit(lambda hook=hook: hook(a_id, b_id))
+    send_on_commit(signals.graph_changed, Connection, a_id=a_id, b_id=b_id)
 
 
 @transaction.atomic

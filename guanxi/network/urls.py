@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from guanxi.network import views
 
@@ -25,4 +25,6 @@ urlpatterns = [
         views.member_connections,
         name="network_member_connections",
     ),
+    path("", include("guanxi.network.introductions.urls")),
+    path("", include("guanxi.network.suggestions.urls")),
 ]

@@ -7,14 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from guanxi.accounts.account_services import account_delete
 from guanxi.accounts.models import AccessToken, Profile
-from guanxi.accounts.tokens import (
-    CREATE_RATE_LIMIT,
-    MAX_TOKENS_PER_USER,
-    access_token_create,
-    access_token_revoke,
-)
+from guanxi.accounts.services import access_token_create, access_token_revoke, account_delete
+from guanxi.accounts.tokens import CREATE_RATE_LIMIT, MAX_TOKENS_PER_USER
 from guanxi.api.auth import FAILED_TOKEN_LIMIT
 from tests.accounts.helpers import assert_api_error
 from tests.factories import make_member

@@ -11,9 +11,8 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from guanxi.accounts.account_services import account_delete
 from guanxi.accounts.models import AccessToken, Profile, User
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create, account_delete
 from tests.accounts.helpers import session_user_id
 from tests.factories import PASSWORD
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from guanxi.accounts import selectors, services
 from guanxi.accounts.models import Education, Experience, Profile
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 from guanxi.core.visibility import Visibility
 
 pytestmark = pytest.mark.django_db

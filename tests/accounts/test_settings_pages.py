@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 
 pytestmark = pytest.mark.django_db
 

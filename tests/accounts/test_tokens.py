@@ -9,13 +9,9 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import AccessToken
-from guanxi.accounts.tokens import (
-    CREATE_RATE_LIMIT,
-    MAX_TOKENS_PER_USER,
-    TOKEN_PREFIX,
-    access_token_create,
-    user_for_token,
-)
+from guanxi.accounts.selectors import user_for_token
+from guanxi.accounts.services import access_token_create
+from guanxi.accounts.tokens import CREATE_RATE_LIMIT, MAX_TOKENS_PER_USER, TOKEN_PREFIX
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from guanxi.accounts import services
 from guanxi.accounts.models import OpenTo, User
-from guanxi.accounts.tokens import access_token_create
 from guanxi.core.visibility import Visibility
-from guanxi.network import introductions
 from guanxi.network import services as network_services
-from guanxi.network.suggestions import refresh_member
+from guanxi.network.introductions import services as introductions
+from guanxi.network.suggestions.services import refresh_member
 from tests.factories import fill_profile, make_member
 
 PEOPLE = [
@@ -145,6 +144,6 @@ def build_network(alice: User) -> dict[str, User]:
         b_id=people["sofia"].pk,
         note="You both love Python and good design: talk!",
     )
-    access_token_create(user=alice, name="Quarterly reporting script (laptop)")
+    services.access_token_create(user=alice, name="Quarterly reporting script (laptop)")
     refresh_member(alice.pk)
     return people

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from guanxi.accounts.models import Profile, ProfileTag, Tag
-from guanxi.network import introductions as intro
 from guanxi.network import selectors, services
+from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Introduction
 
 pytestmark = [pytest.mark.browser]

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from guanxi.accounts.models import Experience, Profile
 from guanxi.directory import selectors
-from guanxi.network.suggestions import refresh_member
+from guanxi.network.suggestions.services import refresh_member
 from tests.directory.conftest import ALL_PUBLIC, MEMBERS, member
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 from guanxi.network import selectors, services
 from guanxi.network.models import ConnectionRequest
 

@@ -9,15 +9,15 @@ from itertools import combinations
 import pytest
 from django.core.management import CommandError, call_command
 
-from guanxi.network.evaluation import (
+from guanxi.network.models import Connection
+from guanxi.network.suggestions.evaluation import (
     adamic_adar_ranking,
     evaluate,
     hide_edges,
     mutual_count_ranking,
     read_edge_list,
 )
-from guanxi.network.models import Connection
-from guanxi.network.suggestions_recompute import MemoryGraph
+from guanxi.network.suggestions.recompute import MemoryGraph
 from tests.network.suggestion_helpers import link, members, tag
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, normalize_text
 from guanxi.core.visibility import Visibility
-from guanxi.network import introductions as intro
 from guanxi.network import services
-from guanxi.network.introduction_ideas import connection_groups, pair_of, score_groups
+from guanxi.network.introductions import services as intro
+from guanxi.network.introductions.ideas import connection_groups, pair_of, score_groups
 from guanxi.network.models import ConnectionRequest, Introduction
 from tests.factories import make_member
 

@@ -8,9 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from guanxi.network import introductions as intro
 from guanxi.network import selectors, services
 from guanxi.network.errors import Invalid
+from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Follow, Introduction
 from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items
@@ -256,7 +256,7 @@ def test_an_introducer_makes_at_most_m_a_day(settings, alice):
 
 
 def test_the_default_limits(alice):
-    from guanxi.network.introduction_limits import introductions_per_day, introductions_per_week
+    from guanxi.network.introductions.limits import introductions_per_day, introductions_per_week
 
     assert introductions_per_week() == 3 and introductions_per_day() == 10
 

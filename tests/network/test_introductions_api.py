@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from guanxi.accounts.tokens import access_token_create
-from guanxi.network import introductions as intro
+from guanxi.accounts.services import access_token_create
 from guanxi.network import services
+from guanxi.network.introductions import services as intro
 from guanxi.network.models import Introduction
 from guanxi.notifications.models import Notification
 from tests.factories import make_member

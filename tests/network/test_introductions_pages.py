@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import Profile
-from guanxi.network import introductions as intro
 from guanxi.network import selectors, services
+from guanxi.network.introductions import services as intro
 from guanxi.network.models import Introduction
 from tests.factories import make_member
 

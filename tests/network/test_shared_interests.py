@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import ProfileTag
-from guanxi.accounts.tokens import access_token_create
+from guanxi.accounts.services import access_token_create
 from guanxi.core.visibility import Visibility
-from guanxi.network import services, shared_interests
+from guanxi.network import services
 from guanxi.network.models import Connection
+from guanxi.network.suggestions import shared_interests
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, tag
 

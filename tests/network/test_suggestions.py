@@ -6,7 +6,7 @@ import pytest
 
 from guanxi.accounts.models import OpenTo, ProfileTag
 from guanxi.core.visibility import Visibility
-from guanxi.network import services, suggestions
+from guanxi.network import services
 from guanxi.network.errors import Invalid, NotFound
 from guanxi.network.models import (
     ConnectionRequest,
@@ -15,8 +15,9 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
-from guanxi.network.suggestions_rank import Params
-from guanxi.network.suggestions_recompute import recompute_all
+from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions.rank import Params
+from guanxi.network.suggestions.recompute import recompute_all
 from tests.concurrency import run_together
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, school, tag

@@ -8,9 +8,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from guanxi.accounts.models import User
-from guanxi.accounts.tokens import access_token_create
-from guanxi.network import services, suggestions
+from guanxi.accounts.services import access_token_create
+from guanxi.network import services
 from guanxi.network.models import Dismissal
+from guanxi.network.suggestions import services as suggestions
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, tag
 

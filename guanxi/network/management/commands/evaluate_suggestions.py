@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Profile
-from guanxi.network.evaluation import evaluate, read_edge_file
-from guanxi.network.suggestions_recompute import MemoryTraits
+from guanxi.network.suggestions.evaluation import evaluate, read_edge_file
+from guanxi.network.suggestions.recompute import MemoryTraits
 
 SHOWN_PROBLEMS = 20
 

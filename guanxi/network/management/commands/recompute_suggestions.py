@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from guanxi.network.suggestions_recompute import recompute_all
+from guanxi.network.suggestions.recompute import recompute_all
 
 
 class Command(BaseCommand):

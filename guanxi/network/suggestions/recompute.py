@@ -2,7 +2,7 @@
 
 Per member the live path would cost a dozen queries; for a whole community it is far
 cheaper to read the connection table, the profiles and the exclusions once and rank
-every member in memory (with the same algorithm, suggestions_rank.rank), optionally
+every member in memory (with the same algorithm, rank.rank), optionally
 in several processes that share the loaded data (fork).
 
 Resumable and idempotent: a run is recorded in SuggestionRecompute; members computed
@@ -34,7 +34,7 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
-from guanxi.network.suggestions_rank import DEFAULT_PARAMS, CircleSizes, Params, rank
+from guanxi.network.suggestions.rank import DEFAULT_PARAMS, CircleSizes, Params, rank
 
 # Candidates with more connections than this are intersected as sets (built once).
 SET_AT_DEGREE = 64
@@ -188,7 +188,7 @@ class _Sizes:
 
     @classmethod
     def from_database(cls) -> _Sizes:
-        # The same counts as the live path (suggestion_sources._count_circles).
+        # The same counts as the live path (sources._count_circles).
         def counts(queryset, key: str, counted: str) -> dict:
             return dict(
                 queryset.order_by().values(key).annotate(n=Count(counted)).values_list(key, "n")

@@ -2,7 +2,7 @@
 
 Suggestions are served from the Suggestion table (one indexed range read). They are
 computed for one member by `refresh_member` (live, bounded SQL reads) or for everyone
-by the full recompute (suggestions_recompute). They stay fresh through the graph
+by the full recompute (recompute.py). They stay fresh through the graph
 hooks: a new or removed connection refreshes both members at once and marks their
 connections stale (refreshed when next shown); a block drops rows both ways at once.
 Whatever may have changed since the computation (a request, a connection, a block, a
@@ -33,8 +33,8 @@ from guanxi.network.models import (
     Suggestion,
     SuggestionState,
 )
-from guanxi.network.suggestion_sources import SqlGraph, SqlTraits, excluded_for
-from guanxi.network.suggestions_rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.rank import DEFAULT_PARAMS, Params, Ranked, rank
+from guanxi.network.suggestions.sources import SqlGraph, SqlTraits, excluded_for
 
 log = logging.getLogger(__name__)
 
@@ -291,22 +291,22 @@ def dismiss_suggestion(*, user: User, candidate_id: int) -> bool:
 # --- Keeping fresh ------------------------------------------------------------------
 
 
-def graph_changed(a_id: int, b_id: int) -> None:
-    """After commit: a connection between a and b appeared or went."""
+def graph_changed(*, a_id: int, b_id: int, **kwargs) -> None:
+    """Receiver, after commit: a connection between a and b appeared or went."""
     from guanxi.network.tasks import refresh_after_graph_change
 
     refresh_after_graph_change.enqueue(a_id, b_id)
 
 
-def blocked(blocker_id: int, blocked_id: int) -> None:
-    """Inside the blocking transaction: neither is suggested to the other any more."""
+def blocked(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
+    """Receiver, inside the blocking transaction: neither is suggested to the other any more."""
     Suggestion.objects.filter(user_id=blocker_id, candidate_id=blocked_id).delete()
     Suggestion.objects.filter(user_id=blocked_id, candidate_id=blocker_id).delete()
 
 
 def register_hooks() -> None:
     """Called from NetworkConfig.ready()."""
-    from guanxi.network import services
+    from guanxi.network import signals
 
-    services.on_graph_change(graph_changed)
-    services.on_block(blocked)
+    signals.graph_changed.connect(graph_changed, dispatch_uid="suggestions.graph_changed")
+    signals.blocking.connect(blocked, dispatch_uid="suggestions.blocked")

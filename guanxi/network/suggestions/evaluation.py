@@ -19,8 +19,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from guanxi.network.suggestions_rank import Params, rank
-from guanxi.network.suggestions_recompute import MemoryGraph, MemoryTraits
+from guanxi.network.suggestions.rank import Params, rank
+from guanxi.network.suggestions.recompute import MemoryGraph, MemoryTraits
 
 
 @dataclass

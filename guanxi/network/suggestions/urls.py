@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guanxi.network import suggestions_views as views
+from guanxi.network.suggestions import views
 
 urlpatterns = [
     path("suggestions/", views.suggestions_page, name="network_suggestions"),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, User
 from guanxi.network import selectors
 from guanxi.network.affinity import MEMBER_LEVEL, affinity, load_traits, reasons
-from guanxi.network.introduction_limits import introductions_per_week
+from guanxi.network.introductions.limits import introductions_per_week
 from guanxi.network.models import Block, Connection, ConnectionRequest, Introduction
 
 # How much one shared trait of each kind is worth before the rarity discount.

@@ -20,6 +20,7 @@ from pydantic import ConfigDict
 from guanxi.accounts import images, selectors, services
 from guanxi.accounts.models import SECTION_KEYS, User
 from guanxi.accounts.selectors import ProfileView
+from guanxi.accounts.settings.api import router as settings_router
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
 from guanxi.core.visibility import Visibility
@@ -384,3 +385,10 @@ def _entry_changes(payload: Schema, *, nullable: tuple[str, ...]) -> dict[str, A
                 {field: [_("This field cannot be empty.")]},
             )
     return data
+
+
+# The app's one router, mounted by guanxi.api at "/": the account settings' endpoints
+# (/me, tokens), then the profile endpoints above.
+app_router = Router()
+app_router.add_router("/", settings_router)
+app_router.add_router("/", router)

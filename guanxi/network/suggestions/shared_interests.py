@@ -38,8 +38,8 @@ from guanxi.accounts.models import Profile, ProfileTag, Tag, User, normalize_tex
 from guanxi.core.visibility import Visibility
 from guanxi.network import selectors
 from guanxi.network.models import Block, Connection
-from guanxi.network.suggestion_sources import _count_circles
-from guanxi.network.suggestions_rank import rarity
+from guanxi.network.suggestions.rank import rarity
+from guanxi.network.suggestions.sources import _count_circles
 
 PER_PAGE = 20
 # Closeness in the ranking, in the same units as a shared tag's weight (about 0.1 for

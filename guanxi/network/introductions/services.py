@@ -22,11 +22,11 @@ from guanxi.accounts.models import User
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
-from guanxi.network.introduction_ideas import IntroductionIdea, introduction_ideas, suggested_note
-from guanxi.network.introduction_limits import introductions_per_day, introductions_per_week
+from guanxi.network.introductions.ideas import IntroductionIdea, introduction_ideas, suggested_note
+from guanxi.network.introductions.limits import introductions_per_day, introductions_per_week
 from guanxi.network.models import Introduction
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
-from guanxi.network.services import _lock_pair, connect_members, on_block
+from guanxi.network.services import _lock_pair, connect_members
 from guanxi.notifications.services import notify
 
 __all__ = [
@@ -241,8 +241,8 @@ def _complete(introduction: Introduction) -> None:
         )
 
 
-def cancel_on_block(blocker_id: int, blocked_id: int) -> None:
-    """Block hook: close open introductions between the two, and those one made of the
+def cancel_on_block(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
+    """Receiver of network.signals.blocking: close open introductions between the two, and those one made of the
     other. They read as "not now" to everyone, like a decline, so the block stays silent."""
     low, high = selectors.pair(blocker_id, blocked_id)
 
@@ -257,11 +257,12 @@ def cancel_on_block(blocker_id: int, blocked_id: int) -> None:
 
 
 def register_introduction_kinds() -> None:
-    """Called from NetworkConfig.ready(): notification kinds and the block hook."""
-    from guanxi.network.introduction_kinds import register_kinds
+    """Called from NetworkConfig.ready(): notification kinds and the block receiver."""
+    from guanxi.network import signals
+    from guanxi.network.introductions.notifications import register_kinds
 
     register_kinds()
-    on_block(cancel_on_block)
+    signals.blocking.connect(cancel_on_block, dispatch_uid="introductions.cancel_on_block")
 
 
 # --- reads ------------------------------------------------------------------------------

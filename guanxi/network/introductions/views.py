@@ -1,5 +1,5 @@
 """Introduction pages: introduce two connections, the introductions received and made,
-and introduction ideas. Thin: the services and selectors in introductions.py do the work."""
+and introduction ideas. Thin: the services and selectors in services.py do the work."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from guanxi.accounts.models import User
 from guanxi.core.pagination import page_of
-from guanxi.network import introduction_asks as asks
-from guanxi.network import introductions as intro
 from guanxi.network.affinity import affinity, load_traits, reasons
 from guanxi.network.errors import NetworkError, NotAllowed, NotFound
-from guanxi.network.introductions_forms import (
+from guanxi.network.introductions import asks
+from guanxi.network.introductions import services as intro
+from guanxi.network.introductions.forms import (
     IntroduceForm,
     IntroductionAskForm,
     PickerSearchForm,

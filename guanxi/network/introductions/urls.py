@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guanxi.network import introductions_views as views
+from guanxi.network.introductions import views
 
 urlpatterns = [
     path("introduce/", views.introduce, name="network_introduce"),

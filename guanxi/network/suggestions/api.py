@@ -13,8 +13,9 @@ from pydantic import Field
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
 from guanxi.api.schemas import MemberCard, Page, page_meta
-from guanxi.network import shared_interests, suggestions
 from guanxi.network.errors import NetworkError
+from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions import shared_interests
 
 router = Router(tags=["people you may know"], auth=member_auth)
 

@@ -20,7 +20,7 @@ from guanxi.accounts.models import Education, Profile, ProfileTag
 from guanxi.core.visibility import Visibility
 from guanxi.network.affinity import Traits, load_traits
 from guanxi.network.models import Block, Connection, ConnectionRequest, Dismissal
-from guanxi.network.suggestions_rank import CircleSizes, Params
+from guanxi.network.suggestions.rank import CircleSizes, Params
 
 CHUNK = 500
 
@@ -43,7 +43,7 @@ class SqlGraph:
 
     # Counting the connections of a thousand mutual connections would cost more than
     # the rest of the computation; beyond this many, rank() estimates their weight.
-    degree_lookup_limit = 200
+    degree_lookup_limit: int | None = 200
 
     def neighbours(self, user_id: int) -> list[int]:
         table = _table()

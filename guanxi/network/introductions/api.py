@@ -16,9 +16,9 @@ from ninja import Field, Router, Schema, Status
 
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
-from guanxi.network import introductions as intro
 from guanxi.network.errors import NetworkError
-from guanxi.network.introductions_forms import MAX_ID
+from guanxi.network.introductions import services as intro
+from guanxi.network.introductions.forms import MAX_ID
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 
 router = Router(tags=["introductions"], auth=member_auth)

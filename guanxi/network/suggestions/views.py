@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.models import ProfileTag
-from guanxi.network import shared_interests, suggestions
 from guanxi.network.errors import NetworkError
+from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions import shared_interests
 
 PAGE_SIZE = 30
 

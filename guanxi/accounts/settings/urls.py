@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.accounts import settings_views
+from guanxi.accounts.settings import views as settings_views
 
 urlpatterns = [
     path("", settings_views.settings_index, name="settings"),

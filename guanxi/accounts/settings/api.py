@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from guanxi.accounts import tokens
-from guanxi.accounts.account_selectors import account_summary
+from guanxi.accounts import errors, selectors, services, tokens
+from guanxi.accounts.selectors import account_summary
 from guanxi.api.auth import member_auth
 from guanxi.api.errors import ApiError
 
@@ -48,7 +48,7 @@ def me(request: HttpRequest):
 
 @router.get("/tokens", response=list[TokenOut], summary="Your personal access tokens")
 def token_list(request: HttpRequest):
-    return list(tokens.tokens_for_user(user=request.auth))
+    return list(selectors.tokens_for_user(user=request.auth))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal access token")
@@ -57,8 +57,8 @@ def token_create(request: HttpRequest, payload: TokenIn):
     if not tokens.token_create_allowed(user=user):
         raise ApiError(429, "rate_limited", _("You are creating tokens too fast; try again later."))
     try:
-        token, raw = tokens.access_token_create(user=user, name=payload.name)
-    except tokens.TokenLimitReached:
+        token, raw = services.access_token_create(user=user, name=payload.name)
+    except errors.TokenLimitReached:
         raise ApiError(
             409,
             "token_limit",
@@ -80,6 +80,6 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke a token")
 def token_revoke(request: HttpRequest, token_id: int):
-    if not tokens.access_token_revoke(user=request.auth, token_id=token_id):
+    if not services.access_token_revoke(user=request.auth, token_id=token_id):
         raise ApiError(404, "not_found", _("Not found."))
     return Status(204, None)

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts import tokens
-from guanxi.accounts.account_selectors import account_summary
-from guanxi.accounts.account_services import account_delete
-from guanxi.accounts.settings_forms import AccountDeleteForm, TokenCreateForm
+from guanxi.accounts import errors, selectors, services, tokens
+from guanxi.accounts.selectors import account_summary
+from guanxi.accounts.services import account_delete
+from guanxi.accounts.settings.forms import AccountDeleteForm, TokenCreateForm
 from guanxi.core.ratelimit import hit
 
 # Wrong-password attempts on the deletion form: a borrowed session must not be a
@@ -34,7 +34,7 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 
 
 def _token_count(request: HttpRequest) -> int:
-    return tokens.tokens_for_user(user=request.user).count()
+    return selectors.tokens_for_user(user=request.user).count()
 
 
 @login_required
@@ -49,10 +49,10 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             try:
-                created, raw = tokens.access_token_create(
+                created, raw = services.access_token_create(
                     user=request.user, name=form.cleaned_data["name"]
                 )
-            except tokens.TokenLimitReached:
+            except errors.TokenLimitReached:
                 form.add_error(
                     None,
                     _("You already have %(max)d tokens. Revoke one you no longer use first.")
@@ -68,7 +68,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
         "accounts/settings/tokens.html",
         {
             "form": form,
-            "tokens": list(tokens.tokens_for_user(user=request.user)),
+            "tokens": list(selectors.tokens_for_user(user=request.user)),
             "created": created,
             "raw_token": raw,
             "max_tokens": tokens.MAX_TOKENS_PER_USER,
@@ -83,8 +83,8 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = tokens.tokens_for_user(user=request.user).filter(pk=token_id).first()
-    if token is None or not tokens.access_token_revoke(user=request.user, token_id=token_id):
+    token = selectors.tokens_for_user(user=request.user).filter(pk=token_id).first()
+    if token is None or not services.access_token_revoke(user=request.user, token_id=token_id):
         raise Http404
     messages.success(
         request, _("Token “%(name)s” revoked. It no longer works.") % {"name": token.name}
