@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+from guanxi import startup
+
 
 def _check_settings() -> None:
     """Load the settings once, turning a configuration mistake into one clear line."""
@@ -39,8 +41,21 @@ def manage(argv: list[str]) -> None:
 
 def _prepare() -> None:
     """Migrate and collect static files: everything a fresh data directory needs."""
+    startup.step("database: applying migrations")
     manage(["migrate", "--noinput", "-v", "0"])
+    startup.step("static files: collecting")
     manage(["collectstatic", "--noinput", "-v", "0"])
+
+
+def _demo_login() -> startup.DemoLogin | None:
+    from django.db import connections
+
+    from guanxi.demo.seeding import demo_login
+
+    try:
+        return demo_login()
+    finally:
+        connections.close_all()  # the children open their own
 
 
 def serve(argv: list[str]) -> int:
@@ -57,7 +72,11 @@ def serve(argv: list[str]) -> int:
 
     _prepare()
     if args.demo:
+        startup.step("demo community: seeding (only what is missing)")
         manage(["demo"])
+    login = _demo_login()
+    startup.step("starting the web server, the task worker and the scheduler")
+    startup.quiet_web_server()
     python = sys.executable
     children: list[subprocess.Popen] = []
     if not args.no_worker:
@@ -80,9 +99,14 @@ def serve(argv: list[str]) -> int:
         "off",
     ]
     children.append(subprocess.Popen(web))
-    print(f"Guanxi is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
 
     stopping = False
+    startup.announce_when_answering(
+        host=args.host,
+        port=args.port,
+        login=login,
+        still_starting=lambda: not stopping,
+    )
 
     def terminate_all() -> None:
         for child in children:

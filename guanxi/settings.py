@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.envconf import email_settings, env_bool, env_list, secret_key_from_file
+from guanxi.startup import ROUTINE_LOGGERS, routine_logs_quiet
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GUANXI_DATA_DIR", PACKAGE_DIR.parent / "var")).resolve()
@@ -19,7 +20,9 @@ GUANXI_ENV = os.environ.get("GUANXI_ENV", "development").lower()
 PRODUCTION = GUANXI_ENV == "production"
 TESTING = "pytest" in sys.modules or os.environ.get("GUANXI_TESTING") == "1"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
+# Off unless asked for (DEBUG=1, or `python3 run.py --debug`): the default run is what a
+# community serves, and Django's debug pages list every URL pattern to any visitor.
+DEBUG = env_bool("DEBUG", default=False)
 
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]
@@ -198,7 +201,10 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_VALIDATORS = "guanxi.accounts.handles.HANDLE_VALIDATORS"
 ACCOUNT_ADAPTER = "guanxi.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "guanxi.accounts.forms.signup.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "guanxi.accounts.forms.login.LoginForm",
+    "signup": "guanxi.accounts.forms.signup.SignupForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guanxi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -295,7 +301,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # The worker's and scheduler's routine INFO lines stay out of the default run.
+        "routine": {
+            "()": "guanxi.core.logfilters.DropRoutine",
+            "names": ROUTINE_LOGGERS,
+            "enabled": routine_logs_quiet(),
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["routine"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -165,12 +166,34 @@ class Profile(models.Model):
 
     @property
     def initials(self) -> str:
-        words = self.display_name.split()
-        if not words:
-            return "?"
-        if len(words) == 1:
-            return words[0][:2].upper() if words[0].isascii() else words[0][:1]
-        return (words[0][:1] + words[-1][:1]).upper()
+        return initials_of(self.display_name)
+
+
+# Han, kana and Hangul (BMP blocks, compatibility ideographs, Han extensions B and on).
+CJK_CHARACTER = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
+def initials_of(name: str) -> str:
+    """An avatar's letters, all from one script (never "M陈" for "Mei 陈").
+
+    A name with Chinese, Japanese or Korean characters shows its first such character,
+    the family name in the usual order ("陈明" and "Mei 陈" give "陈"); other names show
+    the first letters of their first and last words ("Ana María López" gives "AL"), or
+    the first two letters of a one-word Latin name ("Bob" gives "BO").
+    """
+    cjk = next((ch for ch in name if ch.isalpha() and CJK_CHARACTER.match(ch)), None)
+    if cjk:  # (not the ideographic space or CJK punctuation)
+        return cjk
+    words = ["".join(ch for ch in word if ch.isalpha()) for word in name.split()]
+    words = [word for word in words if word]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        word = words[0]
+        return word[:2].upper() if word.isascii() else word[:1].upper()
+    return (words[0][:1] + words[-1][:1]).upper()
 
 
 class Tag(models.Model):

@@ -276,6 +276,16 @@ def account_summary(*, user: User) -> AccountSummary:
     )
 
 
+# Sessions begun within this long of joining count as a newcomer's first visit.
+NEWCOMER_PERIOD = timedelta(days=1)
+
+
+def is_newcomer(*, user: User) -> bool:
+    """Greet as new rather than "back": the latest login (this visit's) began within a day
+    of joining, e.g. right after confirming the email address."""
+    return user.last_login is None or user.last_login - user.date_joined < NEWCOMER_PERIOD
+
+
 # Personal access tokens. How stale last_used_at may get: writing it on every request
 # would turn reads into writes.
 LAST_USED_PRECISION = timedelta(minutes=1)

@@ -29,6 +29,7 @@ from guanxi.accounts.models import (
 )
 from guanxi.demo.avatars import avatar_name, ensure_avatars
 from guanxi.demo.generator import MemberSpec, all_tag_names, member_spec
+from guanxi.startup import DemoLogin
 
 DEMO_PASSWORD = "guanxi-demo-2026"  # noqa: S105 - documented shared demo password
 DEFAULT_MEMBERS = 300
@@ -249,6 +250,16 @@ def refresh_statistics() -> None:
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+
+
+def demo_login() -> DemoLogin | None:
+    """The demo member to suggest logging in as: the first of the default community
+    (the one the README names) when it is there, else the oldest demo member."""
+    members = User.objects.filter(is_demo=True, is_active=True).order_by("pk")
+    first = member_spec(DEFAULT_SEED, 0).handle
+    row = members.filter(username=first).values_list("email", "username").first()
+    row = row or members.values_list("email", "username").first()
+    return DemoLogin(email=row[0], handle=row[1], password=DEMO_PASSWORD) if row else None
 
 
 def remove_demo() -> int:

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -24,6 +23,7 @@ from guanxi.accounts.models import Education, Experience, OpenTo, Profile, Profi
 from guanxi.directory import query_plan
 from guanxi.directory.audience import Audience, audience_for
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
+from guanxi.directory.member_count import member_count
 
 __all__ = [
     "SORTS",
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 SKILLS_ON_CARD = 4
-MEMBER_COUNT_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -213,16 +212,6 @@ def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
         qs = qs.exclude(pk=audience.viewer_id)
     rows = list(qs.order_by("-created_at", "-pk").values(*query_plan.CARD_FIELDS)[:limit])
     return _cards(audience, rows)
-
-
-def member_count() -> int:
-    """How many members the directory lists (cached: it counts a big join)."""
-    key = "directory:member-count"
-    count = cache.get(key)
-    if count is None:
-        count = Profile.objects.filter(listed=True, user__is_active=True).count()
-        cache.set(key, count, MEMBER_COUNT_CACHE_SECONDS)
-    return count
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.models import OpenTo
 from guanxi.directory import selectors
 from guanxi.directory.forms import TEXT_FILTERS, DirectoryFilterForm
@@ -24,7 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if request.user.is_authenticated:
         profile, completeness = selectors.profile_completeness(user=request.user)
-        context.update(my_profile=profile, completeness=completeness)
+        context.update(
+            my_profile=profile,
+            completeness=completeness,
+            newcomer=account_selectors.is_newcomer(user=request.user),
+        )
     return render(request, "core/home.html", context)
 
 

@@ -294,6 +294,20 @@ def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
     )
 
 
+def invitation_counterpart(user_id: int, request_id: int) -> User | None:
+    """The other member of an invitation the member sent or received (None: not theirs)."""
+    row = (
+        ConnectionRequest.objects.filter(pk=request_id)
+        .filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
+        .values_list("sender_id", "recipient_id")
+        .first()
+    )
+    if row is None:
+        return None
+    other_id = row[1] if row[0] == user_id else row[0]
+    return User.objects.select_related("profile").filter(pk=other_id).first()
+
+
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:
     """Who follows the member (or whom they follow), by name, blocked either way left out."""
     if followers:

@@ -150,14 +150,21 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
     if action not in handlers:
         raise Http404
     handler, success = handlers[action]
+    person = selectors.invitation_counterpart(request.user.pk, request_id) if request.htmx else None
+    notice, error = success, ""
     try:
         handler(user=request.user, request_id=request_id)
-    except NetworkError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    except NetworkError as failure:
+        notice, error = "", failure.message
     if request.htmx:
-        return HttpResponse("")  # the card is removed in place
+        # The invitation's row says what happened, in place (a 200: htmx does not swap
+        # 4xx answers, and a flash message would only show up a page later).
+        context = {"request_id": request_id, "person": person, "notice": notice, "error": error}
+        return render(request, "network/_invitation_outcome.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
     return _back(request, "network_invitations")
 
 

@@ -50,6 +50,9 @@ def test_sign_up_confirm_edit_profile_and_view_it_as_others(
     page.get_by_role("button", name="Yes, confirm and continue").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    # A first visit is a welcome, not a "welcome back".
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Mei Lin")
+    screenshot(page, "journey-welcome-new-member")
 
     # Edit the profile, one section at a time.
     page.goto("/profile/edit/")

@@ -25,6 +25,13 @@ def test_member_uses_the_network(page, screenshot, log_in, alice, network):
     screenshot(page, "network-invitations")
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Loved your talk at the alumni evening!")).to_be_hidden()
+    # The outcome shows where the invitation was, not a page later.
+    outcome = page.locator(".invitation-outcome")
+    expect(outcome.get_by_role("status")).to_have_text(
+        "Invitation accepted. You are now connected."
+    )
+    expect(outcome.get_by_role("link", name="Amira Haddad")).to_be_visible()
+    screenshot(page, "network-invitation-accepted")
     assert selectors.are_connected(alice.pk, network["amira"].pk)
 
     page.goto("/network/")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
-from guanxi.accounts.models import Experience, Profile
+from guanxi.accounts.models import Experience, Profile, User
+from guanxi.accounts.services import account_delete, profile_update
 from guanxi.directory import selectors
 from guanxi.network.suggestions.services import refresh_member
+from tests.accounts.helpers import CONFIRM_LINK, link_from_outbox, signup_data
 from tests.directory.conftest import ALL_PUBLIC, MEMBERS, member
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +39,7 @@ def test_visitors_get_the_pitch_join_and_login(client):
 def test_members_get_a_welcome_and_a_completeness_checklist(viewer, login):
     member("alice", name="Alice Chen")
     html = login(viewer).get("/").content.decode()
-    assert "Welcome back, Viewer Person" in html
+    assert "Welcome, Viewer Person" in html  # joined today: new here, not back
     assert "Your profile is 0% complete." in html
     assert 'href="/profile/edit/"' in html
     assert 'href="/profile/edit/skills/"' in html  # each missing item links to its editor
@@ -73,8 +77,57 @@ def test_home_query_count(viewer, login, client, django_assert_max_num_queries):
         assert client.get("/").status_code == 200
 
 
-def test_member_count_is_cached(viewer, django_assert_num_queries):
-    selectors.member_count()
-    member("late")
+def test_member_count_is_cached_until_it_changes(
+    viewer, client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert selectors.member_count() == 1
     with django_assert_num_queries(0):
         assert selectors.member_count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # what commit would run
+        client.post("/accounts/signup/", signup_data())
+    assert selectors.member_count() == 2  # the newcomer counts at once
+    newcomer = User.objects.get(username="liwei")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(profile=newcomer.profile, listed=False)
+    assert selectors.member_count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(profile=newcomer.profile, listed=True)
+    assert selectors.member_count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(profile=newcomer.profile, headline="Still here")
+    with django_assert_num_queries(0):  # a save that cannot change the count keeps it
+        assert selectors.member_count() == 2
+
+    viewer.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        viewer.save()  # e.g. an admin deactivating an account
+    assert selectors.member_count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=newcomer)
+    assert selectors.member_count() == 0
+
+
+def test_member_count_is_not_forgotten_before_commit(viewer, django_capture_on_commit_callbacks):
+    assert selectors.member_count() == 1
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        member("late")
+    assert selectors.member_count() == 1  # not committed yet: others still see one
+    for callback in pending:
+        callback()
+    assert selectors.member_count() == 2
+
+
+def test_a_member_who_joined_before_is_welcomed_back(viewer, login):
+    User.objects.filter(pk=viewer.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    viewer.refresh_from_db()
+    html = login(viewer).get("/").content.decode()
+    assert "Welcome back, Viewer Person" in html
+
+
+def test_a_new_member_confirming_their_email_is_welcomed_not_back(client):
+    client.post("/accounts/signup/", signup_data())
+    landed = client.post(link_from_outbox(CONFIRM_LINK, "liwei@example.com"), follow=True)
+    html = landed.content.decode()
+    assert "Welcome, Li Wei" in html and "Welcome back" not in html

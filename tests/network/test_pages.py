@@ -63,6 +63,36 @@ def test_bad_input_never_500(login, alice, bob):
     )
 
 
+def test_htmx_invitation_actions_say_what_happened_in_place(login, alice, bob, carol):
+    hx = {"HX-Request": "true"}
+    request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
+    url = reverse("network_invitation_action", args=[request.pk, "accept"])
+
+    refused = login(carol).post(url, headers=hx)  # not hers: said in place, nothing shown of it
+    assert refused.status_code == 200  # htmx swaps only 2xx answers
+    body = refused.content.decode()
+    assert f'id="invitation-{request.pk}"' in body and 'role="alert"' in body
+    assert "Alice Chen" not in body and "Bob Li" not in body
+
+    bob_client = login(bob)
+    accepted = bob_client.post(url, headers=hx)
+    body = accepted.content.decode()
+    assert accepted.status_code == 200 and "<html" not in body
+    assert f'<li class="invitation invitation-outcome" id="invitation-{request.pk}">' in body
+    assert "Invitation accepted. You are now connected." in body and "Alice Chen" in body
+    assert selectors.are_connected(alice.pk, bob.pk)
+    assert not list(bob_client.get("/").context["messages"])  # no flash a page later
+
+    again = bob_client.post(url, headers=hx).content.decode()
+    assert 'role="alert"' in again and "Invitation accepted" not in again
+
+    sent = services.connection_request_send(sender=alice, recipient_id=carol.pk).request
+    withdraw = reverse("network_invitation_action", args=[sent.pk, "withdraw"])
+    body = login(alice).post(withdraw, headers=hx).content.decode()
+    assert "Invitation withdrawn." in body and "Carol" in body
+    assert not ConnectionRequest.objects.filter(pk=sent.pk).exists()
+
+
 def test_invitation_actions_belong_to_the_right_side(login, alice, bob, carol):
     request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
     login(carol).post(reverse("network_invitation_action", args=[request.pk, "accept"]))

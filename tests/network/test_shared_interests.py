@@ -161,9 +161,49 @@ def test_tag_page_by_key_or_name(alice, town, login):
         assert response.status_code == 200
         html = response.content.decode()
         assert town["near"].profile.display_name in html
-        assert "5 members show #Edtech" in html
-        assert "So do you." in html
+        assert "You and 5 other members show #Edtech" in html
     assert client.get(reverse("network_tag_members", kwargs={"tag": "nope"})).status_code == 404
+
+
+def _tag_count_sentence(client, name: str) -> str:
+    html = client.get(reverse("network_tag_members", kwargs={"tag": name})).content.decode()
+    sentence = html.split('class="muted tag-count">', 1)[1].split("</p>", 1)[0]
+    return " ".join(sentence.split())
+
+
+def test_tag_page_counts_read_right_for_zero_one_and_the_viewer(alice, bob, login):
+    tag(alice, "Guqin")
+    client = login(alice)
+    assert _tag_count_sentence(client, "guqin") == (
+        "So far you are the only member showing #Guqin."
+    )
+    assert (
+        "Nobody else shows #Guqin to you yet."
+        in client.get(reverse("network_tag_members", kwargs={"tag": "guqin"})).content.decode()
+    )
+    tag(bob, "guqin")
+    assert _tag_count_sentence(client, "guqin") == (
+        "You and 1 other member show #Guqin as a skill or an interest."
+    )
+    carol = make_member("carol_plays")
+    tag(carol, "guqin")
+    assert _tag_count_sentence(client, "guqin") == (
+        "You and 2 other members show #Guqin as a skill or an interest."
+    )
+    # A viewer who does not show the tag is counted out of the sentence.
+    stranger = login(make_member("stranger_x"))
+    assert _tag_count_sentence(stranger, "guqin") == (
+        "3 members show #Guqin as a skill or an interest."
+    )
+    ProfileTag.objects.filter(profile__user__in=[alice, bob]).delete()
+    assert _tag_count_sentence(stranger, "guqin") == (
+        "1 member shows #Guqin as a skill or an interest."
+    )
+    ProfileTag.objects.filter(profile__user=carol).delete()
+    page = stranger.get(reverse("network_tag_members", kwargs={"tag": "guqin"}))
+    assert _tag_count_sentence(stranger, "guqin") == ""
+    assert "Nobody shows #Guqin to you yet." in page.content.decode()
+    assert "0 members" not in page.content.decode()
 
 
 def test_tag_with_a_slash(alice, login):
