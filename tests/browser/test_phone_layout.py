@@ -81,6 +81,13 @@ def test_menus_leave_the_page_its_first_screen(phone, path, heading):
     ), "the current page's chip is scrolled into view"
 
 
+def test_profile_editor_sections_list_is_one_row(phone):
+    phone.goto("/profile/edit/")
+    jump = phone.get_by_role("navigation", name="Profile sections")
+    assert jump.evaluate("el => el.getBoundingClientRect().height") < 60
+    on_first_screen(phone.locator(".edit-section").first)
+
+
 def test_connect_note_pushes_the_next_card_down(phone):
     phone.goto("/@jchen/")
     phone.locator("details.connect-details summary").click()
