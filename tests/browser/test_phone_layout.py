@@ -56,29 +56,28 @@ def test_directory_filters_stay_open_on_desktop(page, network):
     expect(page.locator(".directory-filters > summary")).to_be_hidden()
 
 
-@pytest.mark.parametrize(
-    ("path", "heading"),
-    [
-        ("/network/", "My connections"),
-        ("/network/privacy/", "Privacy and blocking"),
-        ("/network/introductions/", "Introductions"),
-        ("/settings/tokens/", "API tokens"),
-        ("/accounts/password/change/", "password"),
-    ],
-)
-def test_menus_leave_the_page_its_first_screen(phone, path, heading):
-    phone.goto(path)
-    on_first_screen(phone.get_by_role("heading", name=heading, level=1))
-    menu = phone.locator(".chip-menu")
-    assert menu.evaluate("el => el.getBoundingClientRect().height") < 60, "menu is one row"
-    current = menu.locator("[aria-current='page']")
-    box, item = menu.bounding_box(), current.bounding_box()
-    assert (
-        box
-        and item
-        and box["x"] <= item["x"]
-        and item["x"] + item["width"] <= box["x"] + box["width"]
-    ), "the current page's chip is scrolled into view"
+# (path, its h1): pages under the network and settings menus.
+MENU_PAGES = [
+    ("/network/", "My connections"),
+    ("/network/privacy/", "Privacy and blocking"),
+    ("/network/introductions/", "Introductions"),
+    ("/settings/tokens/", "API tokens"),
+    ("/accounts/password/change/", "password"),
+]
+
+
+def test_menus_leave_the_page_its_first_screen(phone):
+    for path, heading in MENU_PAGES:
+        phone.goto(path)
+        on_first_screen(phone.get_by_role("heading", name=heading, level=1))
+        menu = phone.locator(".chip-menu")
+        height = menu.evaluate("el => el.getBoundingClientRect().height")
+        assert height < 60, f"{path}: the menu is {height:.0f}px high, not one row"
+        box, item = menu.bounding_box(), menu.locator("[aria-current='page']").bounding_box()
+        assert box and item
+        assert box["x"] <= item["x"] and item["x"] + item["width"] <= box["x"] + box["width"], (
+            f"{path}: the current page's chip is not scrolled into view"
+        )
 
 
 def test_profile_editor_sections_list_is_one_row(phone):
