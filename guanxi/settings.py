@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "guanxi.notifications.middleware.LanguageMemoryMiddleware",
     # Last, so its 413 answer still passes through the header, session and locale
     # middleware above; none of them reads the body.
     "guanxi.core.middleware.RequestSizeLimitMiddleware",
@@ -323,3 +324,12 @@ GUANXI_CONNECTION_REQUESTS_PER_DAY = int(
 GUANXI_INTRODUCTIONS_PER_WEEK = int(os.environ.get("GUANXI_INTRODUCTIONS_PER_WEEK", "3"))
 GUANXI_INTRODUCTIONS_PER_DAY = int(os.environ.get("GUANXI_INTRODUCTIONS_PER_DAY", "10"))
 GUANXI_INTRODUCTION_ASKS_PER_DAY = int(os.environ.get("GUANXI_INTRODUCTION_ASKS_PER_DAY", "10"))
+# Emails written outside a request (notifications, digests) link to this address.
+GUANXI_SITE_URL = os.environ.get(
+    "GUANXI_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}"
+    if PRODUCTION
+    else f"http://{os.environ.get('GUANXI_HOST', '127.0.0.1')}:{os.environ.get('GUANXI_PORT', '8000')}",
+).rstrip("/")
+# The daily digest goes out at this hour of TIME_ZONE.
+GUANXI_DIGEST_HOUR = int(os.environ.get("GUANXI_DIGEST_HOUR", "8"))

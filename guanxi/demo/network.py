@@ -20,6 +20,7 @@ from guanxi.network.errors import NetworkError
 from guanxi.network.introductions.services import introduction_create
 from guanxi.network.models import Connection, ConnectionRequest, Introduction
 from guanxi.network.suggestions.recompute import recompute_all
+from guanxi.notifications.services import notify
 
 INVITATION_NOTES = (
     "Great to meet you at the meetup last week — let's stay in touch.",
@@ -68,11 +69,13 @@ def _seed_invitations(ids: list[int], rng: random.Random) -> int:
     if ConnectionRequest.objects.filter(sender__is_demo=True).count() >= wanted:
         return 0
     made = 0
-    for sender, recipient in _second_degree_pairs(ids, rng, wanted):
+    pairs = _second_degree_pairs(ids, rng, wanted)
+    people = User.objects.in_bulk({member for pair in pairs for member in pair})
+    for sender, recipient in pairs:
         low, high = selectors.pair(sender, recipient)
         if Connection.objects.filter(user_low_id=low, user_high_id=high).exists():
             continue
-        _request, created = ConnectionRequest.objects.get_or_create(
+        request, created = ConnectionRequest.objects.get_or_create(
             pair_low_id=low,
             pair_high_id=high,
             defaults={
@@ -81,6 +84,13 @@ def _seed_invitations(ids: list[int], rng: random.Random) -> int:
                 "note": rng.choice(INVITATION_NOTES),
             },
         )
+        if created:
+            notify(
+                recipient=people[recipient],
+                kind="connection_request",
+                actor=people[sender],
+                data={"request_id": request.pk},
+            )
         made += created
     return made
 

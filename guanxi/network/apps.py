@@ -24,6 +24,7 @@ class NetworkConfig(AppConfig):
         register_slot("profile.actions", "network/_profile_slot.html")
         register_slot("settings.nav", "network/_settings_nav_item.html")
         register_slot("profile.aside", "network/_profile_aside.html")
+        register_slot("home.main", "network/_home_invitations.html")
         notification_kinds.register_all()
         register_introduction_kinds()
         register_ask_kind()

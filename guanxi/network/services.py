@@ -139,7 +139,7 @@ def _send(sender: User, recipient_id: int, note: str) -> RequestOutcome:
         recipient=recipient,
         kind="connection_request",
         actor=sender,
-        data={"request_id": request.pk},
+        data={"request_id": request.pk, "note": note},
     )
     return RequestOutcome(request=request)
 

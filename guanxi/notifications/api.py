@@ -18,6 +18,10 @@ class NotificationOut(Schema):
     actor_handle: str | None
     created_at: str
     unread: bool
+    state: str | None = Field(
+        None, description="Where what it is about stands now, e.g. 'You accepted'."
+    )
+    awaiting_you: bool = Field(False, description="True while it still needs your answer.")
 
 
 class NotificationList(Schema):
@@ -41,6 +45,8 @@ def notification_list(request, limit: int = Query(50, ge=1, le=200)):
             actor_handle=item.actor.username if item.actor else None,
             created_at=item.created_at.isoformat(),
             unread=item.unread,
+            state=item.state.label if item.state else None,
+            awaiting_you=bool(item.state and item.state.open),
         )
         for item in selectors.as_items(rows)
     ]

@@ -1,21 +1,57 @@
 """Notification kinds, registered by the apps that send them.
 
-A kind says how to word a notification and where it leads; the notifications app
-renders lists without knowing what a connection or an introduction is.
+A kind says how to word a notification, where it leads, how it is emailed and what
+state the thing it is about is in now; the notifications app renders lists, sends
+emails and keeps preferences without knowing what a connection or an introduction is.
+An app registers its kinds in its `AppConfig.ready()`; see docs/DESIGN-notifications.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.functional import Promise
+
+
+class Delivery(StrEnum):
+    """How a member hears of one kind of notification by email."""
+
+    NOW = "now"
+    DIGEST = "digest"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class State:
+    """What the notification is about, as it stands now: "You accepted", "Withdrawn".
+
+    `open` means the member still has something to do (the list keeps it highlighted).
+    """
+
+    label: str
+    open: bool = False
 
 
 @dataclass(frozen=True)
 class NotificationKind:
     key: str
-    # text(notification) -> the sentence shown; url(notification) -> where clicking leads.
+    # Shown on the settings page: a short label and one sentence.
+    label: str | Promise
+    description: str | Promise
+    # text(notification) -> the sentence shown; url(notification) -> a path on this site.
     text: Callable[[object], str]
     url: Callable[[object], str]
+    default_delivery: Delivery = Delivery.NOW
+    # Email rendering, in the recipient's language (the caller activates it). The
+    # subject defaults to the sentence; the body to the sentence and the link.
+    email_subject: Callable[[object], str] | None = None
+    email_body: Callable[[object], str] | None = None
+    email_html: Callable[[object], str] | None = None
+    # states(notifications of this kind) -> {notification id: State}; one query for the
+    # whole list, never one per notification. None: the kind has no later state.
+    states: Callable[[Sequence[object]], dict[int, State]] | None = None
 
 
 _kinds: dict[str, NotificationKind] = {}
@@ -31,3 +67,8 @@ def get(key: str) -> NotificationKind | None:
 
 def registered_keys() -> list[str]:
     return sorted(_kinds)
+
+
+def all_kinds() -> list[NotificationKind]:
+    """Every kind, in registration order (the settings page's order)."""
+    return list(_kinds.values())

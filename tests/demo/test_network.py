@@ -56,3 +56,27 @@ def test_demo_builds_a_network_once():
 def test_demo_network_leaves_real_members_alone(alice):
     run("--members", "30")
     assert not Connection.objects.filter(Q(user_low=alice) | Q(user_high=alice)).exists()
+
+
+def test_demo_members_have_mixed_notification_choices_and_notified_invitations():
+    from guanxi.notifications.models import EmailSettings, KindPreference, Notification
+
+    output = run("--members", "60")
+    assert "demo members chose their own" in output
+    choices = set(KindPreference.objects.values_list("kind", "delivery"))
+    assert ("connection_request", "digest") in choices
+    assert ("introduction_completed", "never") in choices
+    assert EmailSettings.objects.filter(paused=True).exists()
+    assert EmailSettings.objects.filter(language="zh-hans").exists()
+    chosen = KindPreference.objects.values("user").distinct().count()
+    assert chosen < User.objects.filter(is_demo=True).count() / 2  # most keep the defaults
+    # Every seeded invitation reached its recipient's notifications.
+    for request in ConnectionRequest.objects.all():
+        assert Notification.objects.filter(
+            recipient_id=request.recipient_id,
+            kind="connection_request",
+            data__request_id=request.pk,
+        ).exists()
+    before = KindPreference.objects.count()
+    assert "chose their own" not in run("--members", "60")  # idempotent
+    assert KindPreference.objects.count() == before

@@ -131,7 +131,7 @@ def test_unknown_settings_error_is_one_line(tmp_path):
 def test_scheduler_has_the_nightly_housekeeping_job():
     scheduler = build_scheduler()
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"housekeeping"}
+    assert set(jobs) == {"housekeeping", "notification_emails"}
     trigger = jobs["housekeeping"].trigger
     assert isinstance(trigger, CronTrigger)
     fields = {field.name: str(field) for field in trigger.fields}

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.ratelimit import hit
 from guanxi.network import selectors
 from guanxi.network.errors import Conflict, Invalid, NotFound, RateLimited
-from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
-from guanxi.notifications.registry import NotificationKind, register
+from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX, Introduction
+from guanxi.notifications.registry import Delivery, NotificationKind, State, register
 from guanxi.notifications.services import notify
 
 KIND = "introduction_asked"
@@ -97,5 +99,43 @@ def _url(note) -> str:
     return f"{reverse('network_introduce')}?{urlencode({'a': note.actor.pk, 'b': note.data.get('target_id', '')})}"
 
 
+def _states(notes) -> dict[int, State]:
+    """Whether the asked member has introduced the two since (one query for the list)."""
+    pairs = Q()
+    for note in notes:
+        if note.actor_id and note.data.get("target_id"):
+            low, high = selectors.pair(note.actor_id, note.data["target_id"])
+            pairs |= Q(introducer_id=note.recipient_id, member_low_id=low, member_high_id=high)
+    made = set()
+    if pairs:
+        made = set(
+            Introduction.objects.filter(pairs).values_list(
+                "introducer_id", "member_low_id", "member_high_id"
+            )
+        )
+    states = {}
+    for note in notes:
+        target = note.data.get("target_id")
+        if not (note.actor_id and target):
+            continue
+        if (note.recipient_id, *selectors.pair(note.actor_id, target)) in made:
+            states[note.pk] = State(_("You introduced them"))
+        else:
+            states[note.pk] = State(_("Waiting for you"), open=True)
+    return states
+
+
 def register_ask_kind() -> None:
-    register(NotificationKind(key=KIND, text=_text, url=_url))
+    register(
+        NotificationKind(
+            key=KIND,
+            label=gettext_lazy("Requests for an introduction"),
+            description=gettext_lazy(
+                "A connection asks you to introduce them to someone you know."
+            ),
+            default_delivery=Delivery.NOW,
+            text=_text,
+            url=_url,
+            states=_states,
+        )
+    )

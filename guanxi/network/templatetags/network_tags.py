@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django import template
+from django.db.models import Count, Window
 
 from guanxi.network import selectors
 
@@ -37,3 +38,12 @@ def degree_label(degree: int | None) -> str:
     from django.utils.translation import gettext as _
 
     return {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(degree, "")
+
+
+@register.simple_tag
+def pending_invitations(user, limit: int = 3) -> dict:
+    """The newest invitations waiting for `user`, and how many there are (one query)."""
+    items = list(
+        selectors.invitations_received(user.pk).annotate(total=Window(Count("pk")))[:limit]
+    )
+    return {"items": items, "count": items[0].total if items else 0}

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guanxi.demo.network import demo_network_exists, seed_demo_network
+from guanxi.demo.preferences import seed_demo_preferences
 from guanxi.demo.seeding import (
     DEFAULT_MEMBERS,
     DEFAULT_SEED,
@@ -83,3 +84,6 @@ class Command(BaseCommand):
                         f"{network.suggestions:,} suggestions computed."
                     )
                 )
+        chose = seed_demo_preferences(seed=seed)
+        if verbosity >= 1 and chose:
+            self.stdout.write(f"Notification emails: {chose:,} demo members chose their own.")
