@@ -31,6 +31,7 @@ SIGNED_OUT = [
     ("login", "/accounts/login/"),
     ("signup", "/accounts/signup/"),
     ("password-reset", "/accounts/password/reset/"),
+    ("unsubscribe-bad-link", "/notifications/unsubscribe/not-a-token/"),
     ("not-found", "/no-such-page/"),
 ]
 
@@ -61,6 +62,7 @@ SIGNED_IN = [
     ("settings-email", "/accounts/email/"),
     ("settings-password", "/accounts/password/change/"),
     ("settings-tokens", "/settings/tokens/"),
+    ("settings-notifications", "/notifications/settings/"),
     ("settings-delete", "/settings/delete/"),
     ("not-found", "/no-such-page/"),
 ]
