@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, ProfileTag
 from guanxi.core.visibility import Visibility
@@ -390,3 +391,45 @@ def test_recompute_command(alice, graph):
     assert "for 38 members" in out.getvalue()  # a finished run: the next one starts over
     with pytest.raises(CommandError):
         call_command("recompute_suggestions", "--processes", "0")
+
+
+def test_recompute_chooses_the_scoring_and_live_rankings_use_it(alice, graph):
+    from guanxi.network.suggestions.calibration import choose_scoring
+    from guanxi.network.suggestions.rank import CIRCLES, DEFAULT_PARAMS, SCORINGS
+    from guanxi.network.suggestions.recompute import MemoryGraph, community_scoring
+
+    assert community_scoring() == DEFAULT_PARAMS.scoring  # no recompute yet
+    report = recompute_all()
+    expected = choose_scoring(MemoryGraph.from_database())[0]
+    assert report.scoring == expected.name
+    assert SuggestionRecompute.objects.get().scoring == expected.name
+    assert community_scoring() == expected
+    # An unfinished run's choice is not used; the latest finished one is.
+    SuggestionRecompute.objects.create(started_at=timezone.now(), scoring="circles")
+    assert community_scoring() == expected
+    SuggestionRecompute.objects.filter(scoring="circles").update(finished_at=timezone.now())
+    assert community_scoring() == CIRCLES == SCORINGS["circles"]
+
+
+def test_circles_count_mutual_connections_who_know_each_other_live_and_in_memory(alice, graph):
+    from guanxi.network.suggestions.rank import CIRCLES, RESOURCE_ALLOCATION, rank
+    from guanxi.network.suggestions.recompute import MemoryGraph
+    from guanxi.network.suggestions.sources import SqlGraph
+
+    link(graph["f1"], graph["f2"])  # two's mutual connections know each other
+    params = Params(scoring=CIRCLES)
+    live = rank(alice.pk, SqlGraph(), params=params)
+    memory = rank(alice.pk, MemoryGraph.from_database(), params=params)
+    assert [(r.user_id, round(r.score, 9)) for r in live] == [
+        (r.user_id, round(r.score, 9)) for r in memory
+    ]
+    two = next(r for r in live if r.user_id == graph["two"].pk)
+    # f1 and f2 have three connections each (alice, two, each other): RA alone would
+    # give 2 × scale/3; each also knows the other mutual connection, adding a third.
+    plain = next(
+        r
+        for r in rank(alice.pk, SqlGraph(), params=Params(scoring=RESOURCE_ALLOCATION))
+        if r.user_id == graph["two"].pk
+    )
+    assert plain.graph_score == pytest.approx(2 * RESOURCE_ALLOCATION.scale / 3)
+    assert two.graph_score == pytest.approx(2 * CIRCLES.scale / 3 * (1 + CIRCLES.cluster))

@@ -61,3 +61,6 @@ class SuggestionRecompute(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     members_done = models.PositiveIntegerField(default=0)
+    # The graph scoring chosen for the community at the start of the run (rank.SCORINGS);
+    # live rankings use the latest finished run's until the next one.
+    scoring = models.CharField(max_length=40, blank=True, default="")

@@ -23,7 +23,10 @@ router = Router(tags=["people you may know"], auth=member_auth)
 class SuggestionOut(Schema):
     member: MemberCard
     reasons: list[str]
-    mutual_count: int
+    mutual_count: int = Field(description="Connections you share with the member, counted now")
+    mutual_connections: list[MemberCard] = Field(
+        description="The first of those shared connections (at most two)"
+    )
 
 
 class SuggestionsOut(Schema):
@@ -84,6 +87,7 @@ def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
                 member=MemberCard.of(card.user),
                 reasons=card.reasons,
                 mutual_count=card.mutual_count,
+                mutual_connections=[MemberCard.of(face) for face in card.mutuals],
             )
             for card in cards
         ]

@@ -5,8 +5,14 @@ full recompute (graph held in memory) and the offline evaluation (an edge-list f
 Each hands `rank` a GraphSource and, optionally, a TraitSource.
 
 Score = graph + traits:
-- graph: Adamic–Adar over mutual connections, sum of 1/ln(degree) of each mutual one,
-  so a mutual connection who knows everybody counts less than one who knows a few;
+- graph: each mutual connection z adds a weight that falls with deg z, so one who
+  knows everybody counts less than one who knows a few. Three classic weightings are
+  on offer (GraphScoring): Adamic–Adar (1/ln deg z), resource allocation (1/deg z) and
+  resource allocation with circles (mutual connections who know each other, a circle
+  both members belong to, count more than scattered ones: Cannistraci's
+  local-community paradigm). Which one predicts best depends on the community, so the
+  full recompute picks the best for the community's own graph on a validation split
+  of its connections (calibration.py); every ranking until the next recompute uses it;
 - traits: shared interests and skills, same company, school or city, each worth
   w / ln(2 + how many members share it) so rare ones weigh more; complementary
   "open to" (one hiring, the other looking...) adds a fixed amount.
@@ -31,6 +37,31 @@ from guanxi.network.affinity import COMPLEMENTS, Traits
 
 
 @dataclass(frozen=True)
+class GraphScoring:
+    """What one mutual connection z adds to a candidate's graph score:
+    scale × (1/ln deg z or 1/deg z) × (1 + cluster × how many of the other mutual
+    connections z knows). `scale` balances the graph against the traits; it was chosen
+    for each weighting on the demo graph's training split (docs/PERFORMANCE.md)."""
+
+    name: str
+    scale: float
+    logarithmic: bool = False  # 1/ln deg (Adamic–Adar) instead of 1/deg
+    cluster: float = 0.0
+
+    def weight(self, degree: int) -> float:
+        if degree < 2:
+            return 0.0  # z knows nobody but the member: no candidate through z
+        return self.scale / (math.log(degree) if self.logarithmic else degree)
+
+
+ADAMIC_ADAR = GraphScoring("adamic_adar", scale=1.0, logarithmic=True)
+RESOURCE_ALLOCATION = GraphScoring("resource_allocation", scale=6.0)
+CIRCLES = GraphScoring("circles", scale=4.0, cluster=1 / 3)
+# In order of preference when they predict equally well.
+SCORINGS = {s.name: s for s in (RESOURCE_ALLOCATION, CIRCLES, ADAMIC_ADAR)}
+
+
+@dataclass(frozen=True)
 class Params:
     # Chosen with `guanxi evaluate_suggestions` on the 100k benchmark graph: larger
     # values cost more time for no better recall (see docs/PERFORMANCE.md).
@@ -40,6 +71,7 @@ class Params:
     circle_pool: int = 10  # members drawn from each shared company / school / rare tag
     rare_tags: int = 3  # how many of the member's rarest tags draw candidates
     keep: int = 30  # suggestions kept per member
+    scoring: GraphScoring = RESOURCE_ALLOCATION  # the community's own: calibration.py
 
 
 DEFAULT_PARAMS = Params()
@@ -88,6 +120,10 @@ class GraphSource(Protocol):
         knows. `degrees` holds the degrees learnt so far (of the expanded sample)."""
         ...
 
+    def edges_among(self, user_ids: set[int]) -> Iterable[tuple[int, int]]:
+        """The connections between members of `user_ids`, each once."""
+        ...
+
 
 class TraitSource(Protocol):
     def traits(self, user_ids: Iterable[int]) -> dict[int, Traits]: ...
@@ -107,10 +143,6 @@ class Ranked:
     mutual_count: int
     graph_score: float
     trait_score: float
-
-
-def inverse_log(degree: int) -> float:
-    return 1.0 / math.log(degree) if degree > 1 else 0.0
 
 
 def rarity(count: int) -> float:
@@ -150,6 +182,25 @@ class TraitScorer:
         return score
 
 
+def graph_score(
+    zs: Sequence[int],
+    scoring: GraphScoring,
+    degrees: Mapping[int, int],
+    among: Mapping[int, set[int]],
+    typical: float,
+) -> float:
+    """The graph score of one candidate whose mutual connections are `zs`."""
+    weight = scoring.weight
+    total = sum(weight(degrees[z]) if z in degrees else typical for z in zs)
+    if scoring.cluster and among and len(zs) > 1:
+        shared = set(zs)
+        for z in zs:
+            if z in among:
+                links = len(among[z] & shared)
+                total += scoring.cluster * links * (weight(degrees[z]) if z in degrees else typical)
+    return total
+
+
 def trait_score(me: Traits, other: Traits, sizes: CircleSizes) -> float:
     return TraitScorer(me, sizes)(other)
 
@@ -174,7 +225,7 @@ def graph_candidates(
     degrees = graph.degrees(expanded)
     totals: dict[int, float] = defaultdict(float)
     for z, theirs in graph.expand(expanded, degrees, params.expand_cap):
-        weight = inverse_log(degrees.get(z, 0))
+        weight = params.scoring.weight(degrees.get(z, 0))
         if not weight:
             continue
         for candidate in theirs:
@@ -224,21 +275,30 @@ def rank(
         return []
 
     mutual = graph.mutual_edges(user_id, neighbour_set, shortlist, degrees)
-    unknown = {z for zs in mutual.values() for z in zs if z not in degrees}
+    mutual_ids = {z for zs in mutual.values() for z in zs}
+    unknown = mutual_ids - degrees.keys()
     limit = getattr(graph, "degree_lookup_limit", None)
     if unknown and (limit is None or len(unknown) <= limit):
         degrees.update(graph.degrees(unknown))
     # Mutual connections outside the expanded sample whose degree was not looked up
     # (a member with hundreds of connections, live): weigh each like the average of
     # the sample, an unbiased estimate since the sample is random. Counts stay exact.
-    sampled = [inverse_log(d) for z, d in degrees.items() if z in neighbour_set]
+    scoring = params.scoring
+    sampled = [scoring.weight(d) for z, d in degrees.items() if z in neighbour_set]
     typical = sum(sampled) / len(sampled) if sampled else 0.0
+    # Who among the mutual connections knows whom; beyond the lookup limit (live, a
+    # member with hundreds of mutual connections) the circle term is left out.
+    among: dict[int, set[int]] = defaultdict(set)
+    if scoring.cluster and (limit is None or len(mutual_ids) <= limit):
+        for a, b in graph.edges_among(mutual_ids):
+            among[a].add(b)
+            among[b].add(a)
     their_traits = traits.traits(shortlist) if traits is not None else {}
 
     results = []
     for candidate in shortlist:
         zs = mutual.get(candidate, ())
-        graph_score = sum(inverse_log(degrees[z]) if z in degrees else typical for z in zs)
+        from_graph = graph_score(zs, scoring, degrees, among, typical)
         bonus = 0.0
         if traits is not None:
             other = their_traits.get(candidate)
@@ -248,9 +308,9 @@ def rank(
                 continue  # unlisted members are only suggested through people they know
             if scorer is not None:
                 bonus = scorer(other)
-        score = graph_score + bonus
+        score = from_graph + bonus
         if score <= 0:
             continue
-        results.append(Ranked(candidate, score, len(zs), graph_score, bonus))
+        results.append(Ranked(candidate, score, len(zs), from_graph, bonus))
     results.sort(key=lambda r: (-r.score, r.user_id))
     return results[: params.keep]

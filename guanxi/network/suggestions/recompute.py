@@ -17,7 +17,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection, connections, transaction
 from django.db.models import Count
@@ -34,7 +34,14 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
-from guanxi.network.suggestions.rank import DEFAULT_PARAMS, CircleSizes, Params, rank
+from guanxi.network.suggestions.rank import (
+    DEFAULT_PARAMS,
+    SCORINGS,
+    CircleSizes,
+    GraphScoring,
+    Params,
+    rank,
+)
 
 # Candidates with more connections than this are intersected as sets (built once).
 SET_AT_DEGREE = 64
@@ -113,6 +120,13 @@ class MemoryGraph:
             if shared:
                 found[candidate] = list(shared)
         return found
+
+    def edges_among(self, user_ids: set[int]) -> Iterable[tuple[int, int]]:
+        adjacency = self.adjacency
+        for a in user_ids:
+            for b in adjacency.get(a, ()):
+                if a < b and b in user_ids:
+                    yield a, b
 
 
 class MemoryTraits:
@@ -251,6 +265,7 @@ class RecomputeReport:
     rows: int  # suggestions written
     seconds: float
     resumed: bool
+    scoring: str  # the graph scoring chosen for the community (rank.SCORINGS)
 
 
 def _insert_sql() -> str:
@@ -298,6 +313,18 @@ def _write_batch(results: list[tuple[int, Rows]], snapshot_at) -> tuple[int, int
     return len(keep), sum(len(ranked) for _uid, ranked in keep)
 
 
+def community_scoring() -> GraphScoring:
+    """The graph scoring the latest finished recompute chose for this community."""
+    name = (
+        SuggestionRecompute.objects.filter(finished_at__isnull=False)
+        .exclude(scoring="")
+        .order_by("-pk")
+        .values_list("scoring", flat=True)
+        .first()
+    )
+    return SCORINGS.get(name or "", DEFAULT_PARAMS.scoring)
+
+
 def recompute_all(
     *,
     processes: int = 1,
@@ -328,11 +355,19 @@ def recompute_all(
     todo = [uid for uid in members if uid not in done]
 
     snapshot_at = timezone.now()
+    graph = MemoryGraph.from_database()
+    # Imported here: calibration ranks with MemoryGraph, defined in this module.
+    from guanxi.network.suggestions.calibration import choose_scoring
+
+    scoring = SCORINGS.get(run.scoring) if resumed else None
+    if scoring is None:
+        scoring = choose_scoring(graph, params=params)[0]
+        SuggestionRecompute.objects.filter(pk=run.pk).update(scoring=scoring.name)
     _shared.update(
-        graph=MemoryGraph.from_database(),
+        graph=graph,
         traits=MemoryTraits.from_database(),
         excluded=load_exclusions(),
-        params=params,
+        params=replace(params, scoring=scoring),
     )
     batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
     computed = rows = skipped = 0
@@ -373,4 +408,5 @@ def recompute_all(
         rows=rows,
         seconds=time.monotonic() - started,
         resumed=resumed,
+        scoring=scoring.name,
     )

@@ -156,6 +156,25 @@ class SqlGraph:
                         found[high].append(low)
         return found
 
+    def edges_among(self, user_ids: set[int]) -> list[tuple[int, int]]:
+        ids = sorted(user_ids)
+        if len(ids) < 2:
+            return []
+        table = _table()
+        found: list[tuple[int, int]] = []
+        with connection.cursor() as cursor:
+            for chunk in _chunks(ids):
+                marks = _marks(len(chunk))
+                # Both ends in the set: the low end from this chunk, the high end from
+                # all of them (a subquery-free IN list: at most the lookup limit).
+                cursor.execute(
+                    f"SELECT user_low_id, user_high_id FROM {table} "  # noqa: S608
+                    f"WHERE user_low_id IN ({marks}) AND user_high_id IN ({_marks(len(ids))})",
+                    [*chunk, *ids],
+                )
+                found.extend(cursor.fetchall())
+        return found
+
 
 MEMBERS = Visibility.MEMBERS
 

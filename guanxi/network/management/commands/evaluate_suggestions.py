@@ -1,5 +1,6 @@
 """`guanxi evaluate_suggestions edges.txt`: recall@k and precision@k of our ranking
-against mutual-connection counting and Adamic–Adar on an undirected edge list."""
+against mutual-connection counting, Adamic–Adar and resource allocation on an
+undirected edge list (the usual link-prediction protocol: see network/evaluation.py)."""
 
 from __future__ import annotations
 
@@ -15,20 +16,24 @@ SHOWN_PROBLEMS = 20
 
 class Command(BaseCommand):
     help = (
-        "Hide a random share of an edge list's edges (fixed seed) and report how many come "
-        "back in each member's top k, for our ranking and for two baselines."
+        "Shuffle an edge list's edges with a seed, hide a share of them and report how many "
+        "come back in each member's top k, for our ranking and for three baselines."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="edge list: two ids per line, # comments")
+        parser.add_argument(
+            "path",
+            help="edge list: the first two columns of each line are ids (further columns "
+            "ignored); # and % start comments; a node/edge count first line is skipped",
+        )
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--k", type=int, default=10, help="suggestions per member")
         parser.add_argument("--hide", type=float, default=0.1, help="share of edges hidden")
         parser.add_argument(
-            "--max-nodes",
+            "--sample",
             type=int,
-            default=2000,
-            help="evaluate at most this many members (a seeded sample); 0 for all",
+            default=0,
+            help="evaluate a seeded sample of this many members (default: all of them)",
         )
         parser.add_argument(
             "--traits",
@@ -37,12 +42,14 @@ class Command(BaseCommand):
             help="also rank with profiles when every id is a member id (auto)",
         )
 
-    def handle(self, *args, path: str, seed: int, k: int, hide: float, max_nodes: int,
+    def handle(self, *args, path: str, seed: int, k: int, hide: float, sample: int,
                traits: str, **options) -> None:  # fmt: skip
         if k < 1:
             raise CommandError(_("--k must be at least 1."))
         if not 0 < hide < 1:
             raise CommandError(_("--hide must be between 0 and 1."))
+        if sample < 0:
+            raise CommandError(_("--sample must be 0 (everyone) or more."))
         try:
             edge_list = read_edge_file(path)
         except OSError as error:
@@ -73,6 +80,11 @@ class Command(BaseCommand):
             elif traits == "yes":
                 raise CommandError(_("Not every id in the file is a member: cannot use profiles."))
 
+        if edge_list.header is not None:
+            self.stdout.write(
+                _("line %(n)d counts nodes and edges: skipped as a header.")
+                % {"n": edge_list.header}
+            )
         nodes = len({node for edge in edge_list.edges for node in edge})
         self.stdout.write(
             _(
@@ -94,12 +106,24 @@ class Command(BaseCommand):
             share=hide,
             seed=seed,
             k=k,
-            max_nodes=max_nodes or None,
+            sample=sample or None,
             traits=memory_traits,
+            label=edge_list.label,
         )
         self.stdout.write(
-            _("%(nodes)d members evaluated, %(hidden)d hidden edges to find.")
-            % {"nodes": result.nodes, "hidden": result.hidden}
+            _("%(edges)d edges hidden, sha256 %(digest)s")
+            % {"edges": result.hidden_edges, "digest": result.digest}
+        )
+        self.stdout.write(
+            _(
+                "%(nodes)d members evaluated (%(skipped)d skipped: every edge hidden), "
+                "%(hidden)d hidden edges to find (each from both ends)."
+            )
+            % {"nodes": result.nodes, "skipped": result.skipped, "hidden": result.hidden}
+        )
+        self.stdout.write(
+            _("Our graph scoring: %(scoring)s (chosen on the kept edges).")
+            % {"scoring": result.scoring}
         )
         width = max(len(score.name) for score in result.scores)
         # Labels outside the f-string, so xgettext extracts them.

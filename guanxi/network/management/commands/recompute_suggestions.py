@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     _(
                         "Suggestions recomputed for %(computed)d members (%(skipped)d skipped), "
-                        "%(rows)d suggestions stored in %(s).1f s%(resumed)s."
+                        "%(rows)d suggestions stored in %(s).1f s%(resumed)s; graph scoring: "
+                        "%(scoring)s."
                     )
                     % {
                         "computed": report.computed,
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                         "rows": report.rows,
                         "s": report.seconds,
                         "resumed": _(", resuming an interrupted run") if report.resumed else "",
+                        "scoring": report.scoring,
                     }
                 )
             )
