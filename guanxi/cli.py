@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
+import socket
 import sys
-import time
 
 from guanxi import startup
+from guanxi.supervisor import Child, Supervisor
 
 
 def _check_settings() -> None:
@@ -70,6 +69,8 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--demo", action="store_true", help="seed demo data first (idempotent)")
     args = parser.parse_args(argv)
 
+    if not _port_free(args.host, args.port):
+        sys.exit(f"guanxi: {args.host}:{args.port} is in use; choose another with --port")
     _prepare()
     if args.demo:
         startup.step("demo community: seeding (only what is missing)")
@@ -78,11 +79,11 @@ def serve(argv: list[str]) -> int:
     startup.step("starting the web server, the task worker and the scheduler")
     startup.quiet_web_server()
     python = sys.executable
-    children: list[subprocess.Popen] = []
+    children: list[Child] = []
     if not args.no_worker:
-        children.append(subprocess.Popen([python, "-m", "guanxi.cli", "worker"]))
+        children.append(Child("task worker", [python, "-m", "guanxi.cli", "worker"]))
     if not args.no_scheduler:
-        children.append(subprocess.Popen([python, "-m", "guanxi.cli", "scheduler"]))
+        children.append(Child("scheduler", [python, "-m", "guanxi.cli", "scheduler"]))
     web = [
         python,
         "-m",
@@ -94,50 +95,34 @@ def serve(argv: list[str]) -> int:
         str(args.port),
         "--workers",
         str(args.workers),
-        "--proxy-headers",
+        # Guanxi decides which X-Forwarded-For to believe (GUANXI_TRUSTED_PROXIES).
+        "--no-proxy-headers",
         "--lifespan",
         "off",
     ]
-    children.append(subprocess.Popen(web))
-
-    stopping = False
+    children.append(Child("web server", web))
+    supervisor = Supervisor(children)
     startup.announce_when_answering(
         host=args.host,
         port=args.port,
         login=login,
-        still_starting=lambda: not stopping,
+        still_starting=lambda: not supervisor.stopping,
     )
+    return supervisor.run()
 
-    def terminate_all() -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
 
-    def on_sigterm(*_args: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        # One process dying (e.g. the port is taken) stops the others: no half-running site.
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.3)
-    except KeyboardInterrupt:
-        stopping = True
-    finally:
-        terminate_all()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-    crashed = [child for child in children if child.returncode not in (0, -signal.SIGTERM)]
-    return 1 if crashed and not stopping else 0
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def worker(argv: list[str]) -> None:
-    manage(["db_worker", "--no-reload", *argv])
+    manage(["worker", "--no-reload", *argv])
 
 
 def scheduler(argv: list[str]) -> None:

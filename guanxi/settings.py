@@ -11,7 +11,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.envconf import email_settings, env_bool, env_list, secret_key_from_file
+from guanxi.envconf import (
+    email_settings,
+    env_bool,
+    env_list,
+    env_networks,
+    secret_key_from_file,
+)
 from guanxi.startup import ROUTINE_LOGGERS, routine_logs_quiet
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -42,6 +48,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS must be set when GUANXI_ENV=production (e.g. ALLOWED_HOSTS=guanxi.example.org)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For names the client (core.ratelimit.client_ip).
+GUANXI_TRUSTED_PROXIES = env_networks("GUANXI_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +92,8 @@ MIDDLEWARE = [
     # Last, so its 413 answer still passes through the header, session and locale
     # middleware above; none of them reads the body.
     "guanxi.core.middleware.RequestSizeLimitMiddleware",
+    # After the size limit: it reads (bounded) bodies to refuse what no field can hold.
+    "guanxi.core.input_guard.RequestInputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "guanxi.urls"
@@ -143,8 +153,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to local memory while Redis is unreachable (see core.cache).
+            "BACKEND": "guanxi.core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang requests: give up quickly and fall back.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guanxi")
             # Parallel test workers share one Redis: keep their keys apart.
             + (
@@ -205,6 +218,7 @@ ACCOUNT_ADAPTER = "guanxi.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "guanxi.accounts.forms.login.LoginForm",
     "signup": "guanxi.accounts.forms.signup.SignupForm",
+    "change_password": "guanxi.accounts.forms.password.ChangePasswordForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guanxi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

@@ -1,5 +1,6 @@
 """allauth hooks: handles are normalised before validation, every account gets a
-profile, and too many failed logins answer 429 like allauth's other limits."""
+profile, rate limits count by the site's client address, and too many failed logins
+answer 429 like allauth's other limits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import normalize_handle
 from guanxi.accounts.models import User
+from guanxi.core.ratelimit import client_ip
 
 EMAIL_MAX = User._meta.get_field("email").max_length
 
@@ -43,6 +45,10 @@ class AccountAdapter(DefaultAccountAdapter):
             display_name = form.cleaned_data.get("display_name") or user.username
             profile_ensure(user=user, display_name=display_name)
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's limits count by the same address as ours (trusted proxies only).
+        return client_ip(request)
 
     def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
         # allauth turns an exhausted "login_failed" limit into a form error (status 200);

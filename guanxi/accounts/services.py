@@ -518,3 +518,10 @@ def access_token_revoke(*, user: User, token_id: int) -> bool:
     """Delete one of the member's tokens; False if it is not theirs (or does not exist)."""
     deleted, _detail = AccessToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def access_tokens_revoke_all(*, user: User) -> int:
+    """Delete every token of the member (e.g. when their password may have leaked)."""
+    deleted, _detail = AccessToken.objects.filter(user=user).delete()
+    return deleted

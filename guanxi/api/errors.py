@@ -32,6 +32,7 @@ STATUS_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -48,6 +49,7 @@ def default_message(status: int) -> str:
         422: _("Some fields are not valid."),
         429: _("Too many requests; try again in a minute."),
         500: _("Something went wrong on our side."),
+        503: _("The service is briefly unavailable; try again in a minute."),
     }
     return messages.get(status, _("The request failed."))
 
@@ -162,10 +164,12 @@ class ApiErrorShapeMiddleware:
         if settings.DEBUG and response.status_code >= 500:
             return response  # keep Django's technical page while developing
         status = response.status_code
-        # The site's error pages (core.views.error_page) may carry a specific message.
+        # The site's error pages (core.views.error_page) may carry a specific message, and
+        # core.input_guard's refusals the field at fault.
         message = getattr(response, "error_message", "") or default_message(status)
+        fields = getattr(response, "error_fields", None)
         reshaped = JsonResponse(
-            error_body(STATUS_CODES.get(status, "error"), message), status=status
+            error_body(STATUS_CODES.get(status, "error"), message, fields), status=status
         )
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -16,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30  # advice to clients while the database is unavailable
 
 
 @never_cache
@@ -38,9 +42,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         healthy = False
     if settings.REDIS_URL:
         try:
-            cache.set("readyz", "1", timeout=5)
-            if cache.get("readyz") != "1":
-                raise RuntimeError("cache round trip failed")
+            cache.ping()  # Redis itself: the cache's local fallback does not count as ready
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"
@@ -130,6 +132,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database is down or restarting: say so, and when to come back.
+        response = error_page(
+            request,
+            503,
+            _("The site is briefly unavailable"),
+            _("Its database is not answering right now. Please try again in a minute."),
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return error_page(
         request,
         500,

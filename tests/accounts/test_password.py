@@ -7,6 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from guanxi.accounts.models import AccessToken
+from guanxi.accounts.selectors import user_for_token
+from guanxi.accounts.services import access_token_create
 from tests.accounts.helpers import RESET_LINK, link_from_outbox, session_user_id, without_csrf
 from tests.factories import PASSWORD
 
@@ -117,3 +120,72 @@ def test_password_change_needs_login(client):
     response = client.get(CHANGE)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- API tokens and the password ------------------------------------------------------
+
+
+def test_password_page_says_tokens_survive_and_offers_to_revoke_them(alice_client, alice):
+    access_token_create(user=alice, name="cli")
+    access_token_create(user=alice, name="laptop")
+    html = alice_client.get(CHANGE).content.decode()
+    assert "You have 2" in html and "keep working after a password change" in html
+    assert reverse("settings_tokens_revoke_all") in html
+    assert 'name="revoke_tokens"' in html
+
+
+def test_password_page_without_tokens_has_no_revoke_offer(alice_client):
+    html = alice_client.get(CHANGE).content.decode()
+    assert "You have no API tokens" in html
+    assert 'name="revoke_tokens"' not in html
+    assert reverse("settings_tokens_revoke_all") not in html
+
+
+def test_revoke_all_button_revokes_every_token_of_the_member_only(alice_client, alice, bob):
+    _token, alice_raw = access_token_create(user=alice, name="cli")
+    access_token_create(user=alice, name="laptop")
+    _token, bob_raw = access_token_create(user=bob, name="bob's")
+    response = alice_client.post(
+        reverse("settings_tokens_revoke_all"), {"next": CHANGE}, follow=True
+    )
+    assert response.redirect_chain == [(CHANGE, 302)]
+    assert "Revoked all 2 of your API tokens" in response.content.decode()
+    assert not AccessToken.objects.filter(user=alice).exists()
+    assert user_for_token(alice_raw) is None
+    assert user_for_token(bob_raw) == bob
+    again = alice_client.post(reverse("settings_tokens_revoke_all"), follow=True)
+    assert again.redirect_chain == [(reverse("settings_tokens"), 302)]
+    assert "You had no API tokens to revoke" in again.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x"])
+def test_revoke_all_does_not_redirect_off_site(alice_client, next_url):
+    response = alice_client.post(reverse("settings_tokens_revoke_all"), {"next": next_url})
+    assert response["Location"] == reverse("settings_tokens")
+
+
+def test_revoke_all_needs_post_and_login(client, alice_client):
+    assert alice_client.get(reverse("settings_tokens_revoke_all")).status_code == 405
+    response = client.post(reverse("settings_tokens_revoke_all"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("revoke", [True, False])
+def test_password_change_keeps_tokens_unless_asked_to_revoke_them(alice_client, alice, revoke):
+    _token, raw = access_token_create(user=alice, name="cli")
+    data = {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    if revoke:
+        data["revoke_tokens"] = "on"
+    assert alice_client.post(CHANGE, data).status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+    assert (user_for_token(raw) is None) is revoke
+
+
+def test_a_refused_password_change_revokes_nothing(alice_client, alice):
+    _token, raw = access_token_create(user=alice, name="cli")
+    data = {"oldpassword": "wrong-old-password", "password1": NEW_PASSWORD}
+    response = alice_client.post(CHANGE, {**data, "password2": NEW_PASSWORD, "revoke_tokens": "on"})
+    assert response.status_code == 200
+    assert user_for_token(raw) == alice

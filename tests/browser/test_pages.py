@@ -86,3 +86,22 @@ def test_admin_works_under_the_content_security_policy(page, log_in, django_user
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto("/admin/accounts/user/")
     expect(page.get_by_role("link", name="admin_ops")).to_be_visible()
+
+
+def test_password_page_offers_to_revoke_api_tokens(page, screenshot, log_in, alice):
+    from guanxi.accounts.selectors import tokens_for_user
+    from guanxi.accounts.services import access_token_create
+
+    access_token_create(user=alice, name="cli")
+    access_token_create(user=alice, name="laptop")
+    log_in(page, alice.email)
+    page.goto("/accounts/password/change/")
+    expect(page.get_by_text("They keep working after a password change")).to_be_visible()
+    expect(page.get_by_label("Also revoke all my API tokens")).to_be_visible()
+    screenshot(page, "password-change-with-tokens")
+
+    page.get_by_role("button", name="Revoke all 2 API tokens now").click()
+    expect(page.get_by_text("Revoked all 2 of your API tokens")).to_be_visible()
+    expect(page.get_by_text("You have no API tokens")).to_be_visible()
+    screenshot(page, "password-change-tokens-revoked")
+    assert not tokens_for_user(user=alice).exists()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,99 +16,69 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from guanxi.core.scheduler import build_scheduler
+from guanxi.core.scheduler import build_scheduler, run_resiliently
 from guanxi.core.tasks import housekeeping
 from tests.platform.conftest import REPO, child_env
-
-START_TIMEOUT = 120  # a cold start migrates a fresh database first
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test URL
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        children = (task / "children").read_text().split()
-        found.update(int(child) for child in children)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status  # a zombie has exited
+from tests.serving import Serve, alive, child_running, children_of, free_port, http_get, wait_until
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
-def test_serve_migrates_serves_pages_and_static_files_and_stops_cleanly(tmp_path):
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = child_env(tmp_path, DEBUG="0")
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "guanxi.cli", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def test_serve_migrates_serves_restarts_a_crashed_child_and_stops_cleanly(tmp_path):
+    serve = Serve(child_env(tmp_path, DEBUG="0"), free_port(), tmp_path / "serve.log")
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        status = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status, body = _get(f"{base}/healthz")
-            except OSError:
-                status = None
-            if status == 200:
-                break
-            time.sleep(0.5)
-        assert status == 200, (tmp_path / "serve.log").read_text()
+        serve.wait_ready()
+        status, body = http_get(f"{serve.base}/healthz")
         assert body == b'{"status": "ok"}'
 
-        status, html = _get(f"{base}/")
+        status, html = http_get(f"{serve.base}/")
         assert status == 200
         # Production-style static files: hashed names from collectstatic, served by WhiteNoise.
         stylesheet = re.search(rb'href="(/static/guanxi/site\.[0-9a-f]{12}\.css)"', html)
         assert stylesheet, html[:500]
-        status, css = _get(base + stylesheet.group(1).decode())
+        status, css = http_get(serve.base + stylesheet.group(1).decode())
         assert status == 200 and b"--accent" in css
         assert (tmp_path / "static" / "staticfiles.json").exists()
         assert (tmp_path / "guanxi.sqlite3").exists()
+        assert serve.status("/readyz") == 200
 
-        status, ready = _get(f"{base}/readyz")
-        assert status == 200, ready
-
-        children = _children(server.pid)
+        children = children_of(serve.process.pid)
         assert len(children) == 3  # web, worker, scheduler
-        assert all(_alive(pid) for pid in children)
+        assert all(alive(pid) for pid in children)
+
+        # A child that dies is started again; the site never stops answering.
+        worker = child_running(serve.process.pid, "guanxi.cli worker")
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        wait_until(
+            lambda: child_running(serve.process.pid, "guanxi.cli worker") not in (None, worker),
+            30,
+            "a new worker",
+        )
+        assert serve.status("/healthz") == 200
+        assert "the task worker exited with code -9; restarting it in 1 s" in serve.log()
+        children = children_of(serve.process.pid)
+        assert len(children) == 3
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            code = server.wait(timeout=30)
-        finally:
-            if server.poll() is None:
-                server.kill()
-            log.close()
-    assert code == 0, (tmp_path / "serve.log").read_text()
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(_alive(pid) for pid in children)
+        code = serve.stop()
+    assert code == 0, serve.log()
+    wait_until(lambda: not any(alive(pid) for pid in children), 10, "children stopped")
+
+
+def test_serve_refuses_a_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "guanxi.cli", "serve", "--port", str(port)],
+            cwd=REPO,
+            env=child_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is in use" in result.stderr
 
 
 def test_unknown_settings_error_is_one_line(tmp_path):
@@ -173,7 +141,12 @@ def test_scheduler_job_enqueues_housekeeping(db):
     Session.objects.create(
         session_key="stale", session_data="", expire_date=timezone.now() - timezone.timedelta(1)
     )
-    job.func()  # what the scheduler calls at 03:17; ImmediateBackend runs it now
+    # At 03:17 the scheduler calls run_resiliently(<enqueue housekeeping>), which opens
+    # fresh connections around it (tested against a real outage in tests/faults);
+    # here the job runs inside the test's transaction. ImmediateBackend runs it now.
+    assert job.func is run_resiliently
+    (enqueue,) = job.args
+    enqueue()
     assert not Session.objects.filter(session_key="stale").exists()
 
 
@@ -181,7 +154,7 @@ def test_scheduler_job_enqueues_housekeeping(db):
     ("command", "usage"),
     [
         ("createadmin", "usage: guanxi createsuperuser"),
-        ("worker", "usage: guanxi db_worker"),
+        ("worker", "usage: guanxi worker"),
         ("showmigrations", "usage: guanxi showmigrations"),
     ],
 )

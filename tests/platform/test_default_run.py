@@ -12,7 +12,7 @@ import time
 
 from guanxi.startup import answers, site_url
 from tests.platform.conftest import REPO, child_env, run_python
-from tests.platform.test_cli import _free_port, _get
+from tests.serving import free_port, http_get
 
 START_TIMEOUT = 120
 SETTINGS_PROBE = """
@@ -49,7 +49,7 @@ def test_site_url_reaches_a_wildcard_bind_through_loopback():
     assert site_url("::", 8000) == "http://127.0.0.1:8000/"
     assert site_url("::1", 8001) == "http://[::1]:8001/"
     assert site_url("guanxi.lan", 80) == "http://guanxi.lan:80/"
-    assert not answers(f"http://127.0.0.1:{_free_port()}/")  # nothing listens there
+    assert not answers(f"http://127.0.0.1:{free_port()}/")  # nothing listens there
 
 
 def test_default_run_serves_our_pages_and_says_where_once_it_answers(tmp_path):
@@ -57,7 +57,7 @@ def test_default_run_serves_our_pages_and_says_where_once_it_answers(tmp_path):
     env.pop("LOG_LEVEL", None)
     _guanxi("migrate", "--noinput", "-v", "0", env=env)
     _guanxi("demo", "--members", "3", env=env)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
@@ -75,18 +75,18 @@ def test_default_run_serves_our_pages_and_says_where_once_it_answers(tmp_path):
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.1)
         # Said only once the site answers.
-        assert _get(f"{base}/healthz")[0] == 200
+        assert http_get(f"{base}/healthz")[0] == 200
 
-        status, html = _get(f"{base}/no-such-page/")
+        status, html = http_get(f"{base}/no-such-page/")
         assert status == 404
         page = html.decode()
         assert '<header class="site-header">' in page and "Page not found" in page
         assert "URLconf" not in page and "api/v1/" not in page  # no list of URL patterns
 
-        status, home = _get(f"{base}/")
+        status, home = http_get(f"{base}/")
         stylesheet = re.search(rb'href="(/static/guanxi/site\.[0-9a-f]{12}\.css)"', home)
         assert status == 200 and stylesheet, home[:500]
-        assert _get(base + stylesheet.group(1).decode())[0] == 200  # WhiteNoise, debug off
+        assert http_get(base + stylesheet.group(1).decode())[0] == 200  # WhiteNoise, debug off
         time.sleep(1.5)  # the worker's and scheduler's start-up would have spoken by now
     finally:
         server.send_signal(signal.SIGTERM)

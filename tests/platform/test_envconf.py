@@ -113,7 +113,7 @@ print(json.dumps({
         "name": "community",
         "conn_max_age": 120,
         "health_checks": True,
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "guanxi.core.cache.FallbackRedisCache",
         "cache_location": "redis://cache.internal:6379/2",
         "email": "django.core.mail.backends.smtp.EmailBackend",
         "email_ssl": True,

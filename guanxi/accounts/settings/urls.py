@@ -10,5 +10,6 @@ urlpatterns = [
         settings_views.token_revoke,
         name="settings_token_revoke",
     ),
+    path("tokens/revoke-all/", settings_views.tokens_revoke_all, name="settings_tokens_revoke_all"),
     path("delete/", settings_views.account_delete_page, name="settings_delete"),
 ]

@@ -9,7 +9,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from guanxi.accounts import errors, selectors, services, tokens
@@ -89,6 +91,28 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     messages.success(
         request, _("Token “%(name)s” revoked. It no longer works.") % {"name": token.name}
     )
+    return redirect("settings_tokens")
+
+
+@login_required
+@require_POST
+def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    count = services.access_tokens_revoke_all(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "Revoked your %(count)d API token. Scripts using it no longer work.",
+                "Revoked all %(count)d of your API tokens. Scripts using them no longer work.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("You had no API tokens to revoke."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect("settings_tokens")
 
 
