@@ -112,6 +112,7 @@ def pick_filters() -> dict[str, str]:
     from django.db.models import Count
 
     from guanxi.accounts.models import Profile, ProfileTag
+    from guanxi.places.models import Place
 
     skills = list(
         ProfileTag.objects.filter(kind="skill")
@@ -122,6 +123,11 @@ def pick_filters() -> dict[str, str]:
     total = Profile.objects.count()
     rare = [s for s in skills if s["n"] <= max(total // 200, 1)] or skills[-1:]
     cities = list(Profile.objects.values("city").annotate(n=Count("pk")).order_by("-n", "city")[:1])
+    place = (
+        Place.objects.filter(pk=Profile.objects.filter(city=cities[0]["city"]).values("place")[:1])
+        .values_list("name_zh", flat=True)
+        .first()
+    )
     companies = list(
         Profile.objects.values("company").annotate(n=Count("pk")).order_by("-n", "company")
     )
@@ -129,6 +135,7 @@ def pick_filters() -> dict[str, str]:
         "common_skill": skills[0]["tag__name"],
         "rare_skill": rare[0]["tag__name"],
         "city": cities[0]["city"],
+        "city_zh": place or cities[0]["city"],
         "company": companies[len(companies) // 3]["company"],
         "school": "Fudan",
         "open_to": "mentoring",
@@ -142,6 +149,8 @@ def directory_cases(values: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
         (f"skill, common ({values['common_skill']})", {"skill": values["common_skill"]}),
         (f"skill, rare ({values['rare_skill']})", {"skill": values["rare_skill"]}),
         (f"city ({values['city']})", {"city": values["city"]}),
+        (f"city in Chinese ({values['city_zh']})", {"city": values["city_zh"]}),
+        (f"city, start of a name ({values['city'][:4]})", {"city": values["city"][:4]}),
         (f"company ({values['company']})", {"company": values["company"]}),
         (f"school ({values['school']})", {"school": values["school"]}),
         (f"open to ({values['open_to']})", {"open_to": values["open_to"]}),

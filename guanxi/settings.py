@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "guanxi.core",
+    "guanxi.places",
     "guanxi.accounts",
     "guanxi.notifications",
     "guanxi.network",

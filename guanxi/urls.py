@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("guanxi.accounts.urls")),
     path("members/", include("guanxi.directory.urls")),
+    path("places/", include("guanxi.places.urls")),
     path("network/", include("guanxi.network.urls")),
     path("notifications/", include("guanxi.notifications.urls")),
 ]

@@ -32,6 +32,20 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture
+def gazetteer(django_db_setup, django_db_blocker):
+    """The GeoNames places that a migration loads. Tests that run outside a transaction
+    (live_server, transaction=True) end by emptying every table, places included, so
+    put them back when they are missing. List it before `db` (usefixtures("gazetteer",
+    "db")): loaded inside a test's transaction, they would be rolled back with it."""
+    from guanxi.places import gazetteer as loader
+    from guanxi.places.models import Place, PlaceName
+
+    with django_db_blocker.unblock():
+        if not Place.objects.exists():
+            loader.load(Place, PlaceName)
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

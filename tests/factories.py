@@ -7,6 +7,7 @@ import itertools
 from allauth.account.models import EmailAddress
 
 from guanxi.accounts.models import Profile, User, normalize_text
+from guanxi.places.selectors import place_id_for_text
 
 PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
@@ -20,13 +21,16 @@ def make_member(
     verified: bool = True,
     **profile_fields,
 ) -> User:
-    """A member with a verified email and a profile; profile fields are set directly."""
+    """A member with a verified email and a profile; profile fields are set directly
+    (a city is linked to its place, as the profile service does)."""
     handle = handle or f"member{next(_seq)}"
     user = User.objects.create_user(
         username=handle, email=f"{handle}@example.com", password=password
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
     name = display_name or handle.capitalize()
+    if profile_fields.get("city") and "place_id" not in profile_fields:
+        profile_fields["place_id"] = place_id_for_text(profile_fields["city"])
     Profile.objects.create(
         user=user, display_name=name, name_key=normalize_text(name), **profile_fields
     )

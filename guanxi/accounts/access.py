@@ -20,7 +20,7 @@ Action = Literal["view"]
 
 def access_member(viewer, handle_or_id: str | int, action: Action = "view") -> User:
     """The member (with their profile) whom `viewer` (a user or AnonymousUser) may see."""
-    members = User.objects.select_related("profile").filter(is_active=True)
+    members = User.objects.select_related("profile", "profile__place").filter(is_active=True)
     if isinstance(handle_or_id, int):
         member = members.filter(pk=handle_or_id).first()
     else:

@@ -56,8 +56,9 @@ class LinkSchema(Payload):
 
 
 class LocationOut(Schema):
-    city: str
+    city: str = Field(description="In the request's language when the city is a known place.")
     country: str
+    place_id: int | None = Field(None, description="GeoNames id of the city, when known.")
 
 
 class WorkOut(Schema):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_VALIDATORS
 from guanxi.accounts.visibility import Visibility
+from guanxi.core.text import normalize_text as normalize_text  # accounts' callers import it here
+from guanxi.places.models import localized_name
 
 
 class User(AbstractUser):
@@ -72,11 +74,6 @@ class OpenTo(models.IntegerChoices):
         return mask
 
 
-def normalize_text(value: str) -> str:
-    """Case- and space-insensitive key for matching free text (works for Chinese too)."""
-    return " ".join((value or "").split()).casefold()
-
-
 def photo_upload_to(instance: Profile, filename: str) -> str:
     # A fresh random name per upload: caches never serve a replaced photo, and the
     # member's original file name (which may say anything) is never kept.
@@ -128,6 +125,11 @@ class Profile(models.Model):
     photo = models.ImageField(_("photo"), upload_to=photo_upload_to, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
     city_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
+    # The gazetteer's place when `city` names one (searchable and shown in either
+    # language); `city` keeps what the member wrote, for places the gazetteer lacks.
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     country = models.CharField(_("country"), max_length=80, blank=True)
     country_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
     company = models.CharField(_("current company"), max_length=120, blank=True)
@@ -159,6 +161,13 @@ class Profile(models.Model):
 
     def visibility_of(self, section: str) -> int:
         return getattr(self, f"vis_{section}")
+
+    @property
+    def city_name(self) -> str:
+        """The city in the viewer's language when the gazetteer knows it, else as written."""
+        if self.place_id is None:
+            return self.city
+        return localized_name(self.place.name_en, self.place.name_zh)
 
     @property
     def open_to_list(self) -> list[OpenTo]:
@@ -235,6 +244,9 @@ class Experience(models.Model):
     company = models.CharField(_("company"), max_length=120)
     title = models.CharField(_("title"), max_length=120)
     location = models.CharField(_("location"), max_length=120, blank=True)
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=_year_validators)
     end_year = models.PositiveSmallIntegerField(
         _("end year"),
@@ -261,6 +273,13 @@ class Experience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, {self.company}"
+
+    @property
+    def location_name(self) -> str:
+        """The location in the viewer's language when the gazetteer knows it."""
+        if self.place_id is None:
+            return self.location
+        return localized_name(self.place.name_en, self.place.name_zh)
 
 
 class Education(models.Model):

@@ -32,12 +32,14 @@ from guanxi.accounts.models import (
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
 from guanxi.accounts.visibility import Visibility, audience_of, hidden_member_ids
+from guanxi.places.models import localized_name
 
 
 @dataclass(frozen=True)
 class Location:
-    city: str
+    city: str  # in the viewer's language when the gazetteer knows the place
     country: str
+    place_id: int | None = None  # the GeoNames id
 
     def __bool__(self) -> bool:
         return bool(self.city or self.country)
@@ -127,11 +129,15 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
         parts["about"] = profile.about
         parts["about_html"] = profile.about_html
     if visible("location"):
-        parts["location"] = Location(city=profile.city, country=profile.country)
+        parts["location"] = Location(
+            city=profile.city_name, country=profile.country, place_id=profile.place_id
+        )
     if visible("work"):
         parts["work"] = Work(company=profile.company, position=profile.position)
     if visible("experience"):
-        parts["experience"] = list(Experience.objects.filter(profile=profile))
+        parts["experience"] = list(
+            Experience.objects.filter(profile=profile).select_related("place")
+        )
     if visible("education"):
         parts["education"] = list(Education.objects.filter(profile=profile))
     tag_kinds = [
@@ -220,8 +226,8 @@ class MemberCard:
 
 # The profile columns a card reads.
 CARD_FIELDS = (
-    "pk", "display_name", "headline", "photo", "city", "country", "company", "position",
-    "open_to", "vis_location", "vis_work", "vis_skills", "vis_open_to",
+    "pk", "display_name", "headline", "photo", "city", "place__name_en", "place__name_zh",
+    "country", "company", "position", "open_to", "vis_location", "vis_work", "vis_skills", "vis_open_to",
     "user__username", "user__is_demo",
 )  # fmt: skip
 
@@ -288,7 +294,10 @@ def member_cards_of(
                 initials=initials_of(row["display_name"]),
                 photo_url=storage.url(row["photo"]) if row["photo"] else None,
                 is_demo=row["user__is_demo"],
-                city=row["city"] if location else "",
+                # The gazetteer's name in the viewer's language, else what the member wrote.
+                city=(localized_name(row["place__name_en"], row["place__name_zh"]) or row["city"])
+                if location
+                else "",
                 country=row["country"] if location else "",
                 company=row["company"] if work else "",
                 position=row["position"] if work else "",
@@ -340,7 +349,7 @@ def profile_tag_names(*, profile: Profile) -> dict[str, list[str]]:
 
 
 def experiences_of(*, profile: Profile) -> QuerySet[Experience]:
-    return Experience.objects.filter(profile=profile)
+    return Experience.objects.filter(profile=profile).select_related("place")
 
 
 def educations_of(*, profile: Profile) -> QuerySet[Education]:

@@ -47,6 +47,7 @@ from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import Invalid
 from guanxi.core.markdown import render_markdown
 from guanxi.core.signals import send_on_commit
+from guanxi.places.selectors import place_id_for_text
 
 PROFILE_TEXT_FIELDS = (
     "display_name",
@@ -241,6 +242,9 @@ def profile_update(
             max_length = key.max_length if isinstance(key, models.Field) else None
             setattr(profile, key_field, normalize_text(value)[:max_length])
             changed.add(key_field)
+    if "city" in changed:
+        profile.place_id = place_id_for_text(profile.city)
+        changed.add("place")
     if "display_name" in changed and not profile.display_name:
         errors.add("display_name", _("Your name cannot be empty."))
     if "about" in changed:
@@ -431,6 +435,7 @@ def experience_create(*, profile: Profile, data: Mapping[str, Any]) -> Experienc
     entry = Experience(profile=profile)
     _apply_entry_fields(entry, data, EXPERIENCE_FIELDS)
     _clean_entry(entry)
+    entry.place_id = place_id_for_text(entry.location)
     entry.save()
     return entry
 
@@ -439,6 +444,7 @@ def experience_create(*, profile: Profile, data: Mapping[str, Any]) -> Experienc
 def experience_update(*, experience: Experience, data: Mapping[str, Any]) -> Experience:
     _apply_entry_fields(experience, data, EXPERIENCE_FIELDS)
     _clean_entry(experience)
+    experience.place_id = place_id_for_text(experience.location)
     experience.save()
     return experience
 

@@ -25,7 +25,8 @@ from guanxi.accounts.forms import profile as profile_forms
 from guanxi.accounts.forms.profile import EDIT_SECTIONS, SECTIONS_BY_SLUG, SectionSpec
 from guanxi.accounts.models import Profile
 from guanxi.accounts.visibility import Visibility
-from guanxi.core.errors import DomainError, NotFound
+from guanxi.core.errors import DomainError, Invalid, NotFound
+from guanxi.core.outcomes import form_status
 
 
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
@@ -135,15 +136,27 @@ def profile_edit_section(request: HttpRequest, section: str) -> HttpResponse:
 
 def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> HttpResponse:
     form = profile_forms.PhotoForm(request.POST, request.FILES, auto_id=_auto_id(spec))
+    error: DomainError | None = None
     if form.is_valid():
         try:
             services.profile_photo_set(profile=profile, upload=form.cleaned_data["photo"])
         except DomainError as exc:
+            error = exc
             form.add_service_errors(exc)
     if form.errors:
         profile.refresh_from_db()
-        return _render_section(request, profile, _section(profile, spec, None, form=form))
-    return _saved_redirect("photo")
+        section = _section(profile, spec, None, form=form)
+        # A plain post says why in its status too, as the API does (413 PhotoTooLarge,
+        # 422 anything else); htmx swaps only a 2xx.
+        status = form_status(request, error or Invalid())
+        return _render_section(request, profile, section, status=status)
+    return _photo_saved(request, profile, spec)
+
+
+def _photo_saved(request: HttpRequest, profile: Profile, spec: SectionSpec) -> HttpResponse:
+    if request.htmx:
+        return _render_section(request, profile, _section(profile, spec, None, saved=True))
+    return _saved_redirect(spec.slug)
 
 
 @login_required
@@ -151,7 +164,7 @@ def _photo_upload(request: HttpRequest, profile: Profile, spec: SectionSpec) -> 
 def profile_photo_remove(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for_owner(user=request.user)
     services.profile_photo_remove(profile=profile)
-    return _saved_redirect("photo")
+    return _photo_saved(request, profile, SECTIONS_BY_SLUG["photo"])
 
 
 # --- Experience and education entries ----------------------------------------------------

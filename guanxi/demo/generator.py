@@ -388,7 +388,9 @@ def member_spec(seed: int, index: int) -> MemberSpec:
         headline=headline,
         about_template=about_template,
         about_values=about_values,
-        city=city,
+        # Members who write in Chinese write their city in Chinese too: the directory
+        # finds them under either name (guanxi.places).
+        city=data.CITY_ZH.get(city, city) if writes_chinese else city,
         country=country,
         company=company,
         position=position,

@@ -29,6 +29,7 @@ from guanxi.accounts.models import (
 )
 from guanxi.demo.avatars import avatar_name, ensure_avatars
 from guanxi.demo.generator import MemberSpec, all_tag_names, member_spec
+from guanxi.places.selectors import place_ids_for_texts
 from guanxi.startup import DemoLogin
 
 DEMO_PASSWORD = "guanxi-demo-2026"  # noqa: S105 - documented shared demo password
@@ -71,7 +72,7 @@ def _check_seed(seed: int, members: int) -> None:
         )
 
 
-def _profile(spec: MemberSpec, user: User) -> Profile:
+def _profile(spec: MemberSpec, user: User, place_ids: dict[str, int | None]) -> Profile:
     vis = {f"vis_{section}": level for section, level in spec.visibility.items()}
     return Profile(
         user=user,
@@ -83,6 +84,7 @@ def _profile(spec: MemberSpec, user: User) -> Profile:
         photo=avatar_name(spec.avatar) if spec.avatar is not None else "",
         city=spec.city,
         city_key=normalize_text(spec.city),
+        place_id=place_ids[spec.city],
         country=spec.country,
         country_key=normalize_text(spec.country),
         company=spec.company,
@@ -121,8 +123,11 @@ def _create_batch(
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
     )
+    place_ids = place_ids_for_texts(
+        [spec.city for spec in specs] + [e.location for spec in specs for e in spec.experiences]
+    )
     Profile.objects.bulk_create(
-        [_profile(spec, user) for spec, user in zip(specs, users, strict=True)]
+        [_profile(spec, user, place_ids) for spec, user in zip(specs, users, strict=True)]
     )
     # created_at is auto_now_add, which bulk_create fills with "now": copy the join date.
     Profile.objects.filter(pk__in=[u.pk for u in users]).update(
@@ -143,7 +148,16 @@ def _create_batch(
                 for position, name in enumerate(names)
             )
         experiences.extend(
-            (user.pk, e.company, e.title, e.location, e.start_year, e.end_year, e.description)
+            (
+                user.pk,
+                e.company,
+                e.title,
+                e.location,
+                place_ids[e.location],
+                e.start_year,
+                e.end_year,
+                e.description,
+            )
             for e in spec.experiences
         )
         educations.extend(
@@ -161,7 +175,16 @@ def _create_batch(
     _insert_rows(ProfileTag, ("profile", "tag", "kind", "position"), tags)
     _insert_rows(
         Experience,
-        ("profile", "company", "title", "location", "start_year", "end_year", "description"),
+        (
+            "profile",
+            "company",
+            "title",
+            "location",
+            "place",
+            "start_year",
+            "end_year",
+            "description",
+        ),
         experiences,
     )
     _insert_rows(

@@ -30,7 +30,11 @@ class DirectoryQuery(Schema):
     q: str | None = Field(None, description="Start of a member's display name or handle.")
     skill: str | None = Field(None, description="A skill, matched case-insensitively.")
     interest: str | None = Field(None, description="An interest, matched case-insensitively.")
-    city: str | None = Field(None, description="Start of the city name.")
+    city: str | None = Field(
+        None,
+        description="A city in English or Chinese (Shanghai, 上海, 沪), matched as one place; "
+        "text that names no known place matches the start of the city as written.",
+    )
     company: str | None = Field(None, description="Start of the current company's name.")
     school: str | None = Field(None, description="Start of a school's name.")
     open_to: str | None = Field(

@@ -31,6 +31,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 from guanxi.accounts.models import Education, Profile, ProfileTag, Tag, User
 from guanxi.accounts.visibility import Audience
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, DirectoryFilters
+from guanxi.places.selectors import place_id_for_key
 
 # Count at most this many matches: beyond it the page says "1,000+" and only the first
 # COUNT_CAP results can be paged through (add a filter to narrow the rest). Counting
@@ -84,6 +85,11 @@ def _prefix(column: str, key: str, *, drive: bool = True) -> Q:
         return Q(**{f"{column}__gte": key, f"{column}__lt": upper})
     lhs = _column(column, drive=False)
     return Q(GreaterThanOrEqual(lhs, key), LessThan(lhs, upper))
+
+
+def _equals(column: str, value, *, drive: bool = True) -> Q:
+    """`column` = `value`, in the form that drives from the column's index or not."""
+    return Q(Exact(_column(column, drive=drive), value))
 
 
 def _in(ids: QuerySet) -> Q:
@@ -167,6 +173,26 @@ def member_base(hidden_ids: set[int]) -> QuerySet[Profile]:
     return qs
 
 
+def _city_term(audience: Audience, key: str) -> Term:
+    """Members in the place the text names ("上海", "沪", "shanghai": one place, in
+    whichever language they wrote it), and members whose city starts with the text
+    (places the gazetteer lacks, and the start of a name: "shang")."""
+    place_id = place_id_for_key(key)
+    drive = _prefix("city_key", key)
+    check = _prefix("city_key", key, drive=False)
+    if place_id is not None:
+        drive |= _equals("place_id", place_id)
+        check |= _equals("place_id", place_id, drive=False)
+    return Term(
+        visible=audience.q("location"),
+        drive=drive,
+        check=check,
+        estimate=Profile.objects.filter(drive),
+        estimate_key=f"city:{place_id}:{key}",
+        row_cost=ROW_COST_PROFILE_RANGE,
+    )
+
+
 def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
     """The filters as terms, or None when one names a tag nobody has."""
     terms: list[Term] = []
@@ -191,10 +217,9 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
                 estimate_key=f"{kind}:{tag_id}",
             )
         )
-    for column, key, section in (
-        ("city_key", filters.city, "location"),
-        ("company_key", filters.company, "work"),
-    ):
+    if filters.city:
+        terms.append(_city_term(audience, filters.city))
+    for column, key, section in (("company_key", filters.company, "work"),):
         if key:
             terms.append(
                 Term(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.notifications import registry
 from guanxi.notifications.registry import Delivery
@@ -10,7 +11,8 @@ from guanxi.notifications.registry import Delivery
 DELIVERY_CHOICES = [
     (Delivery.NOW.value, _("At once")),
     (Delivery.DIGEST.value, _("Daily digest")),
-    (Delivery.NEVER.value, _("Never")),
+    # "Never" alone is the tokens table's "never used"; here it means "never email".
+    (Delivery.NEVER.value, pgettext_lazy("email delivery", "Never")),
 ]
 
 

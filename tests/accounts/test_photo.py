@@ -238,17 +238,49 @@ def test_upload_from_the_edit_page(alice, login, django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
-def test_edit_page_shows_why_an_upload_was_refused(alice, login, settings):
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain-post", "htmx"])
+def test_edit_page_refuses_an_upload_with_its_status_and_reason(alice, login, settings, htmx):
+    """413 for too many bytes or pixels, 422 for anything else, with the form and its
+    error: the section's own page for a plain post; the section fragment for htmx, 200
+    as htmx swaps only a 2xx (core.outcomes.form_status)."""
     client = login(alice)
-    response = client.post("/profile/edit/photo/", {"photo": upload(b"hello", "cat.jpg")})
-    assert response.status_code == 200
-    assert "not an image we can read" in response.content.decode()
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    def post(data, status, reason=""):
+        response = client.post("/profile/edit/photo/", data, headers=headers)
+        page = response.content.decode()
+        assert 'name="photo"' in page and "field-invalid" in page  # the form, with its error
+        assert ("<html" in page) is not htmx  # the whole page only without htmx
+        assert response.status_code == (200 if htmx else status)
+        assert reason in page
+
+    post({"photo": upload(b"hello", "cat.jpg")}, 422, "not an image we can read")
+    post({"photo": upload(huge_png_header(), "big.png", "image/png")}, 413, "too many pixels")
+    post({}, 422)
     settings.GUANXI_MAX_PHOTO_BYTES = 100
-    response = client.post("/profile/edit/photo/", {"photo": upload(jpeg_bytes())})
-    assert "too large" in response.content.decode()
-    response = client.post("/profile/edit/photo/", {})
+    post({"photo": upload(jpeg_bytes())}, 413, "too large")
+    assert not Profile.objects.get(pk=alice.pk).photo
+
+
+@pytest.mark.django_db
+def test_htmx_upload_and_removal_answer_with_the_section(
+    alice, login, django_capture_on_commit_callbacks
+):
+    client = login(alice)
+    headers = {"HX-Request": "true"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/profile/edit/photo/",
+            {"photo": upload(png_bytes(), "me.png", "image/png")},
+            headers=headers,
+        )
     assert response.status_code == 200
-    assert "field-invalid" in response.content.decode()
+    profile = Profile.objects.get(pk=alice.pk)
+    page = response.content.decode()
+    assert 'id="photo"' in page and "<html" not in page and profile.photo.url in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/profile/edit/photo/remove/", headers=headers)
+    assert response.status_code == 200 and 'id="photo"' in response.content.decode()
     assert not Profile.objects.get(pk=alice.pk).photo
 
 

@@ -42,7 +42,11 @@ def test_member_reads_members_sections(alice, bob, login):
         profile=alice.profile, data={"company": "Acme", "title": "CTO", "start_year": 2015}
     )
     body = login(bob).get("/api/v1/profiles/alice").json()
-    assert body["location"] == {"city": "Shanghai", "country": ""}
+    assert body["location"] == {
+        "city": "Shanghai",
+        "country": "",
+        "place_id": alice.profile.place_id,
+    }
     assert body["work"] == {"company": "Fudan Ventures", "position": ""}
     assert body["skills"] == ["Go"]
     assert body["open_to"] == ["hiring"]

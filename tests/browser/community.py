@@ -5,6 +5,9 @@ from __future__ import annotations
 from guanxi.accounts import services
 from guanxi.accounts.models import OpenTo, User
 from guanxi.accounts.visibility import Visibility
+from guanxi.network import services as network_services
+from guanxi.network.introductions import services as introductions
+from guanxi.network.suggestions.services import refresh_member
 from tests.factories import fill_profile, make_member
 
 PEOPLE = [
@@ -111,3 +114,36 @@ def build_community() -> list[User]:
         )
         members.append(user)
     return members
+
+
+def build_network(alice: User) -> dict[str, User]:
+    """Alice in the community with a network: two connections (Li Wei, Sofia), a 2nd-degree
+    suggestion (James, through Sofia), an invitation from Amira, one she sent to Tanaka,
+    someone she follows (张敏), an introduction she made and an API token."""
+    build_alice(alice)
+    people = {user.username: user for user in build_community()}
+    for handle in ("weili", "sofia"):
+        outcome = network_services.connection_request_send(
+            sender=alice, recipient_id=people[handle].pk
+        )
+        network_services.connection_request_accept(
+            user=people[handle], request_id=outcome.request.pk
+        )
+    outcome = network_services.connection_request_send(
+        sender=people["sofia"], recipient_id=people["jchen"].pk
+    )
+    network_services.connection_request_accept(user=people["jchen"], request_id=outcome.request.pk)
+    network_services.connection_request_send(
+        sender=people["amira"], recipient_id=alice.pk, note="Loved your talk at the alumni evening!"
+    )
+    network_services.connection_request_send(sender=alice, recipient_id=people["tanaka"].pk)
+    network_services.follow(follower=alice, followee_id=people["mzhang"].pk)
+    introductions.introduction_create(
+        introducer=alice,
+        a_id=people["weili"].pk,
+        b_id=people["sofia"].pk,
+        note="You both love Python and good design: talk!",
+    )
+    services.access_token_create(user=alice, name="Quarterly reporting script (laptop)")
+    refresh_member(alice.pk)
+    return people

@@ -6,30 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from guanxi.network import selectors, services
-from guanxi.network.suggestions.services import refresh_member
-from tests.browser.community import build_alice, build_community
+from guanxi.network import selectors
+from tests.browser.community import build_network
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def network(alice, bob):
-    build_alice(alice)
-    people = {user.username: user for user in build_community()}
-    for handle in ("weili", "sofia"):
-        outcome = services.connection_request_send(sender=alice, recipient_id=people[handle].pk)
-        services.connection_request_accept(user=people[handle], request_id=outcome.request.pk)
-    # Sofia knows James: he becomes a 2nd-degree suggestion for Alice.
-    outcome = services.connection_request_send(
-        sender=people["sofia"], recipient_id=people["jchen"].pk
-    )
-    services.connection_request_accept(user=people["jchen"], request_id=outcome.request.pk)
-    services.connection_request_send(
-        sender=people["amira"], recipient_id=alice.pk, note="Loved your talk at the alumni evening!"
-    )
-    refresh_member(alice.pk)
-    return people
+    return build_network(alice)
 
 
 def test_member_uses_the_network(page, screenshot, log_in, alice, network):

@@ -19,6 +19,7 @@ from guanxi.accounts.models import YEAR_MAX, YEAR_MIN, Education, Experience, Op
 from guanxi.accounts.visibility import Visibility
 from guanxi.core.errors import DomainError
 from guanxi.core.outcomes import add_to_form
+from guanxi.places.widgets import PlaceInput
 
 
 def _text(field_name: str, *, widget: forms.Widget | None = None, **kwargs) -> forms.CharField:
@@ -119,7 +120,13 @@ class AboutForm(SectionForm):
 
 class LocationForm(SectionForm):
     audience = "location"
-    city = _text("city")
+    city = _text(
+        "city",
+        widget=PlaceInput,
+        help_text=_(
+            "In English or Chinese: a city we know is shown to each member in their language."
+        ),
+    )
     country = _text("country")
     visibility = _visibility_field()
 
@@ -412,6 +419,7 @@ class ExperienceForm(_EntryForm):
             "start_year": _year_widget(),
             "end_year": _year_widget(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "location": PlaceInput,
         }
 
 
