@@ -18,9 +18,10 @@ from guanxi.api.pagination import CursorQuery, PageQuery, keyset_page, numbered_
 from guanxi.api.schemas import ListPage, MemberCard, MemberPage, Payload
 from guanxi.core.errors import Invalid
 from guanxi.network import selectors, services
+from guanxi.network.access import access_block
 from guanxi.network.errors import ConnectionsPrivate
 from guanxi.network.introductions.api import router as introductions_router
-from guanxi.network.models import Block, PrivacySettings
+from guanxi.network.models import PrivacySettings
 from guanxi.network.services import REQUEST_NOTE_MAX
 from guanxi.network.suggestions.api import router as suggestions_router
 
@@ -245,9 +246,7 @@ def block(request, handle: str):
 
 @router.delete("/blocks/{handle}", response={204: None}, summary="Unblock a member")
 def unblock(request, handle: str):
-    blocked = Block.objects.filter(blocker=request.user, blocked__username=handle.lower()).first()
-    if blocked is None:
-        raise MemberNotFound
+    blocked = access_block(request.user, handle, "unblock")
     services.unblock(blocker=request.user, blocked_id=blocked.blocked_id)
     return Status(204, None)
 

@@ -12,6 +12,16 @@ class InvitationNotFound(NotFound):
     default_message = _("This invitation no longer exists.")
 
 
+class NotInvitationRecipient(NotAllowed):
+    code = "not_invitation_recipient"
+    default_message = _("Only the member you invited can accept or ignore this invitation.")
+
+
+class NotInvitationSender(NotAllowed):
+    code = "not_invitation_sender"
+    default_message = _("Only the member who sent this invitation can withdraw it.")
+
+
 class RequestsNotAccepted(NotAllowed):
     code = "requests_closed"
     default_message = _("This member is not accepting connection requests from you.")

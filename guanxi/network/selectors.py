@@ -297,7 +297,7 @@ def invitation_counterpart(user_id: int, request_id: int) -> User | None:
     if row is None:
         return None
     other_id = row[1] if row[0] == user_id else row[0]
-    return User.objects.select_related("profile").filter(pk=other_id).first()
+    return User.objects.select_related("profile").filter(pk=other_id, is_active=True).first()
 
 
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:

@@ -17,11 +17,8 @@ from guanxi.core.errors import Conflict, Invalid, NotFound, RateLimited
 from guanxi.core.ratelimit import hit
 from guanxi.core.signals import send_on_commit
 from guanxi.network import selectors, signals
-from guanxi.network.errors import (
-    AlreadyDone,
-    InvitationNotFound,
-    RequestsNotAccepted,
-)
+from guanxi.network.access import InvitationAction, access_block, access_invitation
+from guanxi.network.errors import AlreadyDone, RequestsNotAccepted
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 from guanxi.notifications.services import notify
 
@@ -150,42 +147,31 @@ def _send(sender: User, recipient_id: int, note: str) -> RequestOutcome:
     return RequestOutcome(request=request)
 
 
-def _locked_request(request_id: int, **owner: User) -> ConnectionRequest:
-    pair = (
-        ConnectionRequest.objects.filter(pk=request_id, **owner)
-        .values_list("pair_low_id", "pair_high_id")
-        .first()
-    )
-    if pair is None:
-        raise InvitationNotFound
-    _lock_pair(*pair)
-    request = (
-        ConnectionRequest.objects.select_for_update()
-        .select_related("sender", "recipient")
-        .filter(pk=request_id, **owner)
-        .first()
-    )
-    if request is None:
-        raise InvitationNotFound
-    return request
+def _locked_request(user: User, request_id: int, action: InvitationAction) -> ConnectionRequest:
+    """The invitation `user` may `action` on (access_invitation), read again once the
+    pair is locked, so a concurrent accept, withdraw or block has either committed or
+    waits."""
+    pair = access_invitation(user, request_id, action)
+    _lock_pair(pair.pair_low_id, pair.pair_high_id)
+    return access_invitation(user, request_id, action)
 
 
 @transaction.atomic
 def connection_request_accept(*, user: User, request_id: int) -> Connection:
-    return _accept(_locked_request(request_id, recipient=user))
+    return _accept(_locked_request(user, request_id, "accept"))
 
 
 @transaction.atomic
 def connection_request_ignore(*, user: User, request_id: int) -> None:
     """Hide the invitation from the recipient; the sender still sees it as pending."""
-    request = _locked_request(request_id, recipient=user)
+    request = _locked_request(user, request_id, "ignore")
     request.status = ConnectionRequest.Status.IGNORED
     request.save(update_fields=["status"])
 
 
 @transaction.atomic
 def connection_request_withdraw(*, user: User, request_id: int) -> None:
-    _locked_request(request_id, sender=user).delete()
+    _locked_request(user, request_id, "withdraw").delete()
 
 
 @transaction.atomic
@@ -239,9 +225,10 @@ def block(*, blocker: User, blocked_id: int) -> None:
 
 
 @transaction.atomic
-def unblock(*, blocker: User, blocked_id: int) -> bool:
-    deleted, _rows = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
-    return bool(deleted)
+def unblock(*, blocker: User, blocked_id: int) -> None:
+    """Undo the blocker's own block; MemberNotFound when they made none (nobody else's
+    block can be undone, or learnt of, this way)."""
+    access_block(blocker, blocked_id, "unblock").delete()
 
 
 def _graph_changed(a_id: int, b_id: int) -> None:

@@ -19,6 +19,7 @@ from guanxi.core.errors import NotFound
 from guanxi.core.outcomes import Outcome, answer, back
 from guanxi.core.pagination import page_of
 from guanxi.network import selectors, services
+from guanxi.network.access import access_invitation
 from guanxi.network.forms import ConnectForm, ConnectionSearchForm, PrivacyForm
 from guanxi.network.models import Block
 from guanxi.network.templatetags.network_tags import relationship_context
@@ -139,6 +140,10 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
     if action not in handlers:
         raise NotFound
     handler, success = handlers[action]
+    if not request.htmx:
+        # A refused form post is the error page (403/404) like every access refusal;
+        # htmx gets the refusal written in the invitation's row by answer() below.
+        access_invitation(request.user, request_id, action)
     person = selectors.invitation_counterpart(request.user.pk, request_id) if request.htmx else None
 
     def row(outcome: Outcome) -> HttpResponse:

@@ -39,9 +39,10 @@ def test_request_then_accept_connects_and_both_follow(alice, bob):
 
 def test_only_the_recipient_may_accept(alice, bob, carol):
     request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
-    for wrong in (alice, carol):
-        with pytest.raises(NotFound):
-            services.connection_request_accept(user=wrong, request_id=request.pk)
+    with pytest.raises(NotAllowed):  # the sender sees it, but does not answer it
+        services.connection_request_accept(user=alice, request_id=request.pk)
+    with pytest.raises(NotFound):
+        services.connection_request_accept(user=carol, request_id=request.pk)
     assert not Connection.objects.exists()
 
 
@@ -82,7 +83,7 @@ def test_ignore_hides_from_recipient_but_sender_still_sees_pending(alice, bob):
 
 def test_withdraw_by_sender_only(alice, bob):
     request = services.connection_request_send(sender=alice, recipient_id=bob.pk).request
-    with pytest.raises(NotFound):
+    with pytest.raises(NotAllowed):
         services.connection_request_withdraw(user=bob, request_id=request.pk)
     services.connection_request_withdraw(user=alice, request_id=request.pk)
     assert not ConnectionRequest.objects.exists()
@@ -124,7 +125,7 @@ def test_block_removes_every_tie_and_prevents_new_ones(alice, bob, carol):
     assert Notification.objects.filter(recipient=bob).count() == notes_before
     # Carol's pending request to alice is untouched.
     assert ConnectionRequest.objects.filter(sender=carol).exists()
-    assert services.unblock(blocker=alice, blocked_id=bob.pk) is True
+    services.unblock(blocker=alice, blocked_id=bob.pk)
     services.connection_request_send(sender=bob, recipient_id=alice.pk)
 
 
