@@ -341,6 +341,12 @@ GUANXI_CONNECTION_REQUESTS_PER_DAY = int(
 GUANXI_INTRODUCTIONS_PER_WEEK = int(os.environ.get("GUANXI_INTRODUCTIONS_PER_WEEK", "3"))
 GUANXI_INTRODUCTIONS_PER_DAY = int(os.environ.get("GUANXI_INTRODUCTIONS_PER_DAY", "10"))
 GUANXI_INTRODUCTION_ASKS_PER_DAY = int(os.environ.get("GUANXI_INTRODUCTION_ASKS_PER_DAY", "10"))
+# Place suggestions while typing a city (/places/suggest/): per member, or per address
+# signed out. Typing asks at most four times a second; a minute of steady typing in
+# several fields stays well under this.
+GUANXI_PLACE_SUGGESTIONS_PER_MINUTE = int(
+    os.environ.get("GUANXI_PLACE_SUGGESTIONS_PER_MINUTE", "120")
+)
 # Emails written outside a request (notifications, digests) link to this address.
 GUANXI_SITE_URL = os.environ.get(
     "GUANXI_SITE_URL",

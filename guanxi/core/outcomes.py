@@ -116,6 +116,19 @@ TITLES = {
 }
 
 
+def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The site's error page for `error`, with its status (and Retry-After when it says):
+    what the middleware answers, for a view that must answer with the status even to htmx
+    (an endpoint whose answer htmx should leave unswapped)."""
+    title = TITLES.get(error.status, TITLES[422])
+    response = error_page(
+        request, error.status, str(title), error.message, api_message=error.message
+    )
+    if getattr(error, "retry_after", None):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 class DomainErrorMiddleware:
     """Answer a DomainError that a page view let through (the API has its own handlers)."""
 
@@ -135,10 +148,4 @@ class DomainErrorMiddleware:
             # A form post the rule refused: say why on the page the member came from.
             messages.error(request, exception.message)
             return back(request, "home")
-        title = TITLES.get(exception.status, TITLES[422])
-        response = error_page(
-            request, exception.status, str(title), exception.message, api_message=exception.message
-        )
-        if getattr(exception, "retry_after", None):
-            response["Retry-After"] = str(exception.retry_after)
-        return response
+        return error_response(request, exception)

@@ -29,6 +29,11 @@ def hit(key: str, *, limit: int, period: int) -> bool:
     return count <= limit
 
 
+def seconds_left(period: int) -> int:
+    """Seconds until the current window of `period` seconds ends (a Retry-After)."""
+    return period - int(time.time()) % period
+
+
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())

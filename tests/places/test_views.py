@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+
+from tests.factories import make_member
 
 pytestmark = pytest.mark.usefixtures("gazetteer", "db")
 
@@ -41,3 +44,34 @@ def test_a_null_character_is_refused_before_the_gazetteer(client):
 
 def test_only_get(client):
     assert client.post(URL, {"city": "shang"}).status_code == 405
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_budget_per_member_or_address_then_a_429_with_retry_after(
+    client, settings, signed_in, alice
+):
+    settings.GUANXI_PLACE_SUGGESTIONS_PER_MINUTE = 3
+    if signed_in:
+        client.force_login(alice)
+    for _ in range(3):
+        assert client.get(URL, {"city": "shangh"}).status_code == 200
+    for headers in ({}, {"HX-Request": "true"}):  # htmx too: it leaves the list unswapped
+        refused = client.get(URL, {"city": "shangh"}, headers=headers)
+        assert refused.status_code == 429
+        assert 1 <= int(refused["Retry-After"]) <= 60
+        assert "Too many place suggestions" in refused.content.decode()
+        assert "<option" not in refused.content.decode()
+    # Another address (signed out), or another member, has a budget of its own.
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    if signed_in:
+        other.force_login(make_member("frank"))
+    assert other.get(URL, {"city": "shangh"}).status_code == 200
+
+
+def test_signed_in_members_do_not_share_their_address_budget(client, settings, alice):
+    settings.GUANXI_PLACE_SUGGESTIONS_PER_MINUTE = 2
+    for _ in range(2):
+        assert client.get(URL, {"city": "shangh"}).status_code == 200
+    assert client.get(URL, {"city": "shangh"}).status_code == 429
+    client.force_login(alice)  # the same address, now signed in: the member's own budget
+    assert client.get(URL, {"city": "shangh"}).status_code == 200
