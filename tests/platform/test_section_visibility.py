@@ -26,7 +26,7 @@ from guanxi.accounts.models import SECTION_KEYS, OpenTo, Profile
 from guanxi.accounts.visibility import EVERY_MEMBER, Visibility, audience_of
 from guanxi.network import services as network
 from guanxi.network.introductions.ideas import introduction_ideas
-from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions.shared_interests import find_tag, members_sharing_tag
 
 ROLES = ("anonymous", "member", "connection", "self", "blocked")
@@ -187,7 +187,7 @@ def test_every_consumer_answers_what_the_rule_answers(section, level, cast, alic
 
 
 def _reasons_for_bob(bob, alice) -> list[str]:
-    found = suggestions.suggestions_for(bob)
+    found = served.suggestions_for(bob)
     card = next((c for c in found if c.member.id == alice.pk), None)
     assert card is not None  # dave and carol make alice bob's 2nd degree
     return card.reasons
