@@ -17,6 +17,7 @@ from guanxi.network.models import Connection, Follow, Introduction
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items
+from guanxi.places.selectors import place_id_for_text
 from tests.concurrency import run_together
 from tests.factories import make_member
 
@@ -389,7 +390,9 @@ def test_received_list_hides_introductions_of_blocked_people_after_completion(tr
 def test_received_shows_the_others_summary_and_shared_reasons(alice, bob, carol):
     from guanxi.accounts.models import Profile
 
-    Profile.objects.filter(user__in=[bob, carol]).update(city="Hangzhou", city_key="hangzhou")
+    Profile.objects.filter(user__in=[bob, carol]).update(
+        city="Hangzhou", city_key="hangzhou", place_id=place_id_for_text("Hangzhou")
+    )
     link(alice, bob, carol)
     made = introduce(alice, bob, carol)
     (item,) = intro_selectors.as_received(intro_selectors.received_queryset(user=bob), user=bob)
