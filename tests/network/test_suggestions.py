@@ -18,8 +18,9 @@ from guanxi.network.models import (
 )
 from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions import services as suggestions
-from guanxi.network.suggestions.rank import Params
+from guanxi.network.suggestions.rank import Params, rank
 from guanxi.network.suggestions.recompute import recompute_all
+from guanxi.network.suggestions.sources import SqlGraph
 from tests.concurrency import run_together
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, school, tag
@@ -209,7 +210,7 @@ def test_block_after_computing_is_filtered_when_served(alice, graph):
     services.block(blocker=two, blocked_id=alice.pk)
     suggestions.store_suggestions(
         alice.pk,
-        suggestions.rank(alice.pk, suggestions.SqlGraph()),  # graph only
+        rank(alice.pk, SqlGraph()),  # graph only
     )
     assert Suggestion.objects.filter(user=alice, candidate=two).exists()
     assert two.pk not in served_ids(alice)
@@ -264,8 +265,8 @@ def test_new_connection_refreshes_through_the_hook(
     with django_capture_on_commit_callbacks(execute=True):
         services.connection_request_accept(user=alice, request_id=request.request.pk)
     # alice was refreshed at once: the newcomer's friend is suggested, the newcomer not.
-    served = served_ids(alice)
-    assert their_friend.pk in served and newcomer.pk not in served
+    shown = served_ids(alice)
+    assert their_friend.pk in shown and newcomer.pk not in shown
     assert Suggestion.objects.filter(user=alice, candidate=their_friend).exists()
     # alice's connections were marked stale; shown, they refresh behind the scenes.
     state.refresh_from_db()
