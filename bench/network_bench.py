@@ -172,7 +172,7 @@ def measure(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
 
     from guanxi.network import selectors
-    from guanxi.network.suggestions import services as suggestions
+    from guanxi.network.suggestions import selectors as served
     from guanxi.network.suggestions.recompute import recompute_all
 
     User = get_user_model()
@@ -227,27 +227,27 @@ def measure(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     sample = User.objects.in_bulk(rng.sample(sorted(degree), min(len(degree), 5 * n)))
     randoms = list(sample.values())
-    p50, p99 = timed(lambda i: suggestions.suggestions_for(randoms[i], limit=20), len(randoms))
+    p50, p99 = timed(lambda i: served.suggestions_for(randoms[i], limit=20), len(randoms))
     row(f"{len(randoms)} random members (each once)", p50, p99)
     for target, members in chosen.items():
-        fn = lambda i, m=members: suggestions.suggestions_for(users[m[i % len(m)]], limit=20)  # noqa: E731
+        fn = lambda i, m=members: served.suggestions_for(users[m[i % len(m)]], limit=20)  # noqa: E731
         p50, p99 = timed(fn, n)
         row(f"~{target} connections", p50, p99)
 
     # Trait sizes are cached for an hour: one pass first, as on a running site.
     for members in chosen.values():
         for uid in members:
-            suggestions.live_suggestions(uid, params=suggestions.LIVE_PARAMS)
+            served.live_suggestions(uid, params=served.LIVE_PARAMS)
     say("People you may know, computed live while the member waits (a page with nothing stored):")
     for target, members in chosen.items():
-        fn = lambda i, m=members: suggestions.live_suggestions(  # noqa: E731
-            m[i % len(m)], params=suggestions.LIVE_PARAMS
+        fn = lambda i, m=members: served.live_suggestions(  # noqa: E731
+            m[i % len(m)], params=served.LIVE_PARAMS
         )
         p50, p99 = timed(fn, max(n // 2, len(members)))
         row(f"~{target} connections", p50, p99)
     say("People you may know, one member's background refresh (full bounds, ranking only):")
     for target, members in chosen.items():
-        fn = lambda i, m=members: suggestions.live_suggestions(m[i % len(m)])  # noqa: E731
+        fn = lambda i, m=members: served.live_suggestions(m[i % len(m)])  # noqa: E731
         p50, p99 = timed(fn, max(n // 4, len(members)))
         row(f"~{target} connections", p50, p99)
 

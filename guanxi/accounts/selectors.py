@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import EntryNotFound
@@ -412,27 +411,19 @@ def is_newcomer(*, user: User) -> bool:
     return user.last_login is None or user.last_login - user.date_joined < NEWCOMER_PERIOD
 
 
-# Personal access tokens. How stale last_used_at may get: writing it on every request
-# would turn reads into writes.
-LAST_USED_PRECISION = timedelta(minutes=1)
+# Personal access tokens.
 
 
 def tokens_for_user(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user owning `raw`, or None."""
+def token_for_raw(raw: str) -> AccessToken | None:
+    """The token `raw` stands for, with its user, if that user is active; else None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > TOKEN_RAW_MAX:
         return None
-    token = (
+    return (
         AccessToken.objects.select_related("user")
         .filter(digest=token_digest(raw), user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user

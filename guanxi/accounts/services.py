@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,6 +43,7 @@ from guanxi.accounts.models import (
     User,
     normalize_text,
 )
+from guanxi.accounts.selectors import token_for_raw
 from guanxi.accounts.signals import member_deleted
 from guanxi.accounts.tokens import MAX_TOKENS_PER_USER, TOKEN_PREFIX, clean_token_name, token_digest
 from guanxi.accounts.visibility import Visibility
@@ -531,6 +534,22 @@ def access_token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
         user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], digest=token_digest(raw)
     )
     return token, raw
+
+
+# How stale last_used_at may get: writing it on every request would turn reads into writes.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def access_token_use(*, raw: str) -> User | None:
+    """Sign in with a personal access token: the active user owning `raw`, or None. Notes
+    when the token was used (at most once a LAST_USED_PRECISION, a conditional update)."""
+    token = token_for_raw(raw)
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
-from guanxi.accounts.selectors import user_for_token
+from guanxi.accounts.services import access_token_use
 from guanxi.core.errors import NotAllowed, RateLimited
 from guanxi.core.ratelimit import client_ip, hit
 
@@ -27,7 +27,7 @@ FAILED_TOKEN_PERIOD = 60
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token.strip())
+        user = access_token_use(raw=token.strip())
         if user is None:
             failures_allowed = hit(
                 f"api-token-fail:{client_ip(request)}",

@@ -4,6 +4,10 @@ Shared by "people you may know", "people who share your interests" and introduct
 ideas. Only sections visible to any member count (accounts' `EVERY_MEMBER` audience:
 reasons are read by members who are not connected to the member they describe), so a
 reason never reveals what a profile keeps to connections or to its owner.
+
+A shared city is a shared place (the gazetteer's `place_id`, docs/DESIGN-places.md), not
+the same typed text: "上海" and "Shanghai" are one city, two blank or unknown cities are
+none, and the reason names the place in the reader's language when it is said.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.utils.translation import ngettext
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, User
 from guanxi.accounts.visibility import EVERY_MEMBER
+from guanxi.places.models import Place, localized_name
 
 # (what one side is open to, what the other side is open to, reason)
 COMPLEMENTS: tuple[tuple[int, int, str], ...] = (
@@ -37,8 +42,8 @@ class Traits:
     company_key: str = ""
     company: str = ""
     schools: dict[str, str] = field(default_factory=dict)  # school key -> display name
-    city_key: str = ""
-    city: str = ""
+    place_id: int | None = None  # the gazetteer's place of the member's city, if known
+    place_names: tuple[str, str] = ("", "")  # its English and Chinese names
     open_to: int = 0
     listed: bool = True  # shown in the member directory
     active: bool = True  # the account is active
@@ -62,13 +67,16 @@ def _profile_sql() -> str:
     columns = ", ".join(
         f"p.{q(Profile._meta.get_field(name).column)}"
         for name in (
-            "user", "company", "company_key", "vis_work", "city", "city_key", "vis_location",
+            "user", "company", "company_key", "vis_work", "place", "vis_location",
             "open_to", "vis_open_to", "vis_skills", "vis_interests", "vis_education", "listed",
         )
     )  # fmt: skip
+    place = q(Place._meta.db_table)
     return (
-        f"SELECT {columns}, u.{q('is_active')} FROM {q(Profile._meta.db_table)} p "  # noqa: S608
+        f"SELECT {columns}, u.{q('is_active')}, pl.{q('name_en')}, pl.{q('name_zh')} "  # noqa: S608
+        f"FROM {q(Profile._meta.db_table)} p "
         f"JOIN {q(User._meta.db_table)} u ON u.{q('id')} = p.{q('user_id')} "
+        f"LEFT JOIN {place} pl ON pl.{q('geonames_id')} = p.{q(Profile._meta.get_field('place').column)} "
         f"WHERE p.{q('user_id')} IN ({{ids}})"
     )
 
@@ -99,14 +107,14 @@ def load_traits(user_ids) -> dict[int, Traits]:
     show_skills: set[int] = set()
     show_interests: set[int] = set()
     show_education: list[int] = []
-    for (uid, company, company_key, vis_work, city, city_key, vis_location,
+    for (uid, company, company_key, vis_work, place_id, vis_location,
          open_to, vis_open_to, vis_skills, vis_interests, vis_education, listed,
-         active) in _rows(_profile_sql(), ids):  # fmt: skip
+         active, name_en, name_zh) in _rows(_profile_sql(), ids):  # fmt: skip
         t = Traits(user_id=uid, listed=bool(listed), active=bool(active))
         if EVERY_MEMBER.sees(vis_work, uid):
             t.company, t.company_key = company, company_key
-        if EVERY_MEMBER.sees(vis_location, uid):
-            t.city, t.city_key = city, city_key
+        if place_id is not None and EVERY_MEMBER.sees(vis_location, uid):
+            t.place_id, t.place_names = place_id, (name_en, name_zh or "")
         if EVERY_MEMBER.sees(vis_open_to, uid):
             t.open_to = open_to
         if EVERY_MEMBER.sees(vis_skills, uid):
@@ -134,14 +142,14 @@ class Affinity:
     shared_interests: list[str] = field(default_factory=list)
     company: str = ""
     schools: list[str] = field(default_factory=list)
-    city: str = ""
+    place_names: tuple[str, str] | None = None  # the shared place's (English, Chinese) names
     complements: list[str] = field(default_factory=list)  # COMPLEMENTS keys
 
     @property
     def empty(self) -> bool:
         return not (
             self.shared_skills or self.shared_interests or self.company or self.schools
-            or self.city or self.complements
+            or self.place_names or self.complements
         )  # fmt: skip
 
 
@@ -153,8 +161,8 @@ def affinity(a: Traits, b: Traits) -> Affinity:
     )
     if a.company_key and a.company_key == b.company_key:
         found.company = a.company
-    if a.city_key and a.city_key == b.city_key:
-        found.city = a.city
+    if a.place_id is not None and a.place_id == b.place_id:
+        found.place_names = a.place_names
     for one, other, key in COMPLEMENTS:
         if (a.open_to & one and b.open_to & other) or (a.open_to & other and b.open_to & one):
             found.complements.append(key)
@@ -187,8 +195,8 @@ def reasons(found: Affinity, *, mutual_count: int = 0, limit: int = 3) -> list[s
     if found.shared_skills:
         out.append(_("both skilled in %(tags)s") % {"tags": _tags(found.shared_skills)})
     out.extend(complement_text(key) for key in found.complements)
-    if found.city:
-        out.append(_("both in %(city)s") % {"city": found.city})
+    if found.place_names:
+        out.append(_("both in %(city)s") % {"city": localized_name(*found.place_names)})
     return out[:limit]
 
 

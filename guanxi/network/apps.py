@@ -12,7 +12,6 @@ class NetworkConfig(AppConfig):
         from guanxi.core.slots import register_slot
         from guanxi.network import notifications as notification_kinds
         from guanxi.network import selectors
-        from guanxi.network.introductions.asks import register_ask_kind
         from guanxi.network.introductions.services import register_introduction_kinds
         from guanxi.network.suggestions import services as suggestions
 
@@ -29,5 +28,4 @@ class NetworkConfig(AppConfig):
         register_slot("home.main", "network/_home_invitations.html")
         notification_kinds.register_all()
         register_introduction_kinds()
-        register_ask_kind()
         suggestions.register_hooks()

@@ -8,8 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guanxi.accounts.models import AccessToken
-from guanxi.accounts.selectors import user_for_token
-from guanxi.accounts.services import access_token_create
+from guanxi.accounts.services import access_token_create, access_token_use
 from tests.accounts.helpers import RESET_LINK, link_from_outbox, session_user_id, without_csrf
 from tests.factories import PASSWORD
 
@@ -151,8 +150,8 @@ def test_revoke_all_button_revokes_every_token_of_the_member_only(alice_client, 
     assert response.redirect_chain == [(CHANGE, 302)]
     assert "Revoked all 2 of your API tokens" in response.content.decode()
     assert not AccessToken.objects.filter(user=alice).exists()
-    assert user_for_token(alice_raw) is None
-    assert user_for_token(bob_raw) == bob
+    assert access_token_use(raw=alice_raw) is None
+    assert access_token_use(raw=bob_raw) == bob
     again = alice_client.post(reverse("settings_tokens_revoke_all"), follow=True)
     assert again.redirect_chain == [(reverse("settings_tokens"), 302)]
     assert "You had no API tokens to revoke" in again.content.decode()
@@ -180,7 +179,7 @@ def test_password_change_keeps_tokens_unless_asked_to_revoke_them(alice_client, 
     assert alice_client.post(CHANGE, data).status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
-    assert (user_for_token(raw) is None) is revoke
+    assert (access_token_use(raw=raw) is None) is revoke
 
 
 def test_a_refused_password_change_revokes_nothing(alice_client, alice):
@@ -188,4 +187,4 @@ def test_a_refused_password_change_revokes_nothing(alice_client, alice):
     data = {"oldpassword": "wrong-old-password", "password1": NEW_PASSWORD}
     response = alice_client.post(CHANGE, {**data, "password2": NEW_PASSWORD, "revoke_tokens": "on"})
     assert response.status_code == 200
-    assert user_for_token(raw) == alice
+    assert access_token_use(raw=raw) == alice

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import AccessToken
-from guanxi.accounts.selectors import user_for_token
-from guanxi.accounts.services import access_token_create
+from guanxi.accounts.services import access_token_create, access_token_use
 from guanxi.accounts.tokens import CREATE_RATE_LIMIT, MAX_TOKENS_PER_USER, TOKEN_PREFIX
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,7 @@ def test_create_shows_the_raw_token_once_and_stores_only_a_digest(alice_client, 
     assert raw not in listing
     assert f"{token.prefix}…" in listing and "reporting script" in listing
     assert "Never" in listing
-    assert user_for_token(raw) == alice
+    assert access_token_use(raw=raw) == alice
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61])
@@ -59,7 +58,7 @@ def test_revoke(alice_client, alice):
     response = alice_client.post(_revoke_url(token.pk))
     assert response.status_code == 302 and response["Location"] == TOKENS
     assert not AccessToken.objects.filter(pk=token.pk).exists()
-    assert user_for_token(raw) is None
+    assert access_token_use(raw=raw) is None
     assert "revoked" in alice_client.get(TOKENS).content.decode()
 
 
@@ -67,7 +66,7 @@ def test_cannot_revoke_someone_elses_token(alice_client, bob):
     token, raw = access_token_create(user=bob, name="bob's")
     assert alice_client.post(_revoke_url(token.pk)).status_code == 404
     assert alice_client.post(_revoke_url(999999)).status_code == 404
-    assert user_for_token(raw) == bob
+    assert access_token_use(raw=raw) == bob
 
 
 def test_revoke_needs_post(alice_client, alice):
@@ -113,13 +112,13 @@ def test_list_page_queries_do_not_grow_with_tokens(
 @pytest.mark.parametrize(
     "raw", ["", "gx_", "gx_nope", "nope", "gx_" + "a" * 200, "Bearer gx_x", "gx_\x00"]
 )
-def test_user_for_token_rejects_garbage(alice, raw):
+def test_access_token_use_rejects_garbage(alice, raw):
     access_token_create(user=alice, name="real")
-    assert user_for_token(raw) is None
+    assert access_token_use(raw=raw) is None
 
 
 def test_inactive_members_tokens_do_not_work(alice):
     _token, raw = access_token_create(user=alice, name="x")
     alice.is_active = False
     alice.save()
-    assert user_for_token(raw) is None
+    assert access_token_use(raw=raw) is None

@@ -7,6 +7,7 @@ import pytest
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, Tag, normalize_text
 from guanxi.accounts.visibility import Visibility
 from guanxi.network import services
+from guanxi.network.introductions import selectors as intro_selectors
 from guanxi.network.introductions import services as intro
 from guanxi.network.introductions.ideas import connection_groups, pair_of, score_groups
 from guanxi.network.models import ConnectionRequest, Introduction
@@ -57,7 +58,7 @@ def pairs(ideas):
 
 
 def test_the_pair_sharing_the_most_comes_first_with_its_reasons(hub):
-    ideas = intro.introduction_ideas(user=hub["hub"])
+    ideas = intro_selectors.introduction_ideas(user=hub["hub"])
     assert pairs(ideas)[0] == {"mei", "tao"}
     best = ideas[0]
     assert best.reasons == [
@@ -79,31 +80,33 @@ def test_the_pair_sharing_the_most_comes_first_with_its_reasons(hub):
 
 def test_connected_blocked_introduced_and_requested_pairs_are_left_out(hub):
     h = hub
-    everything = pairs(intro.introduction_ideas(user=h["hub"], limit=50))
+    everything = pairs(intro_selectors.introduction_ideas(user=h["hub"], limit=50))
     assert {"mei", "tao"} in everything and {"lin", "jun"} in everything
     services.connect_members(a=h["mei"], b=h["tao"])
     services.block(blocker=h["lin"], blocked_id=h["jun"].pk)
-    after = pairs(intro.introduction_ideas(user=h["hub"], limit=50))
+    after = pairs(intro_selectors.introduction_ideas(user=h["hub"], limit=50))
     assert {"mei", "tao"} not in after and {"lin", "jun"} not in after
     assert {"mei", "lin"} in after  # Shanghai; Lin's block only hides Jun
 
     intro.introduction_create(introducer=h["hub"], a_id=h["ana"].pk, b_id=h["kai"].pk, note="Hi")
     services.connection_request_send(sender=h["mei"], recipient_id=h["lin"].pk)
-    after = pairs(intro.introduction_ideas(user=h["hub"], limit=50))
+    after = pairs(intro_selectors.introduction_ideas(user=h["hub"], limit=50))
     assert {"ana", "kai"} not in after and {"mei", "lin"} not in after
     assert ConnectionRequest.objects.count() == 1 and Introduction.objects.count() == 1
 
 
 def test_a_blocked_pair_is_left_out_whoever_blocked(hub):
     services.block(blocker=hub["jun"], blocked_id=hub["lin"].pk)
-    assert {"lin", "jun"} not in pairs(intro.introduction_ideas(user=hub["hub"], limit=50))
+    assert {"lin", "jun"} not in pairs(
+        intro_selectors.introduction_ideas(user=hub["hub"], limit=50)
+    )
 
 
 def test_members_introduced_enough_this_week_are_left_out(settings, hub):
     settings.GUANXI_INTRODUCTIONS_PER_WEEK = 1
     h = hub
     intro.introduction_create(introducer=h["hub"], a_id=h["mei"].pk, b_id=h["kai"].pk, note="Hi")
-    after = pairs(intro.introduction_ideas(user=h["hub"], limit=50))
+    after = pairs(intro_selectors.introduction_ideas(user=h["hub"], limit=50))
     assert not [pair for pair in after if "mei" in pair or "kai" in pair]
     assert {"lin", "jun"} in after
 
@@ -115,16 +118,16 @@ def test_hidden_sections_do_not_count(hub):
         vis_skills=Visibility.ONLY_ME,
         vis_education=Visibility.ONLY_ME,
     )
-    ideas = intro.introduction_ideas(user=hub["hub"], limit=50)
+    ideas = intro_selectors.introduction_ideas(user=hub["hub"], limit=50)
     mei_tao = next(i for i in ideas if {i.a.username, i.b.username} == {"mei", "tao"})
     assert mei_tao.reasons == ["both in Shanghai"]
 
 
 def test_a_pair_sharing_only_hidden_traits_is_no_idea(hub):
-    assert {"lin", "jun"} in pairs(intro.introduction_ideas(user=hub["hub"], limit=50))
+    assert {"lin", "jun"} in pairs(intro_selectors.introduction_ideas(user=hub["hub"], limit=50))
     Profile.objects.filter(user=hub["jun"]).update(vis_location=Visibility.CONNECTIONS)
     Profile.objects.filter(user=hub["kai"]).update(vis_open_to=Visibility.ONLY_ME)
-    after = pairs(intro.introduction_ideas(user=hub["hub"], limit=50))
+    after = pairs(intro_selectors.introduction_ideas(user=hub["hub"], limit=50))
     assert {"lin", "jun"} not in after and {"ana", "kai"} not in after
 
 
@@ -137,24 +140,28 @@ def test_a_rare_shared_interest_outweighs_a_common_one():
     tag(rare_a, "calligraphy")
     tag(rare_b, "calligraphy")
     link(hub, rare_a, rare_b, *crowd)
-    ideas = intro.introduction_ideas(user=hub, limit=3)
+    ideas = intro_selectors.introduction_ideas(user=hub, limit=3)
     assert pairs(ideas)[0] == {"rarea", "rareb"}
     assert ideas[0].reasons == ["both interested in #calligraphy"]
 
 
 def test_limit_and_small_networks(hub):
-    assert len(intro.introduction_ideas(user=hub["hub"], limit=2)) == 2
-    assert intro.introduction_ideas(user=hub["hub"], limit=0) == []
+    assert len(intro_selectors.introduction_ideas(user=hub["hub"], limit=2)) == 2
+    assert intro_selectors.introduction_ideas(user=hub["hub"], limit=0) == []
     loner, friend = person("loner"), person("friend")
-    assert intro.introduction_ideas(user=loner) == []
+    assert intro_selectors.introduction_ideas(user=loner) == []
     link(loner, friend)
-    assert intro.introduction_ideas(user=loner) == []
+    assert intro_selectors.introduction_ideas(user=loner) == []
 
 
 def test_inactive_connections_are_not_suggested(hub):
     hub["tao"].is_active = False
     hub["tao"].save(update_fields=["is_active"])
-    assert not [p for p in pairs(intro.introduction_ideas(user=hub["hub"], limit=50)) if "tao" in p]
+    assert not [
+        p
+        for p in pairs(intro_selectors.introduction_ideas(user=hub["hub"], limit=50))
+        if "tao" in p
+    ]
 
 
 def test_the_work_is_capped_by_a_budget_smallest_groups_first():
@@ -179,5 +186,5 @@ def test_ideas_use_a_bounded_number_of_queries(django_assert_max_num_queries):
         tag(member, f"topic{i % 5}")
     link(hub, *people)
     with django_assert_max_num_queries(12):
-        ideas = intro.introduction_ideas(user=hub, limit=10)
+        ideas = intro_selectors.introduction_ideas(user=hub, limit=10)
     assert len(ideas) == 10

@@ -11,10 +11,13 @@ from django.utils import timezone
 from guanxi.core.errors import Invalid
 from guanxi.network import selectors, services
 from guanxi.network.introductions import errors
+from guanxi.network.introductions import selectors as intro_selectors
 from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Follow, Introduction
+from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 from guanxi.notifications.models import Notification
 from guanxi.notifications.selectors import as_items
+from guanxi.places.selectors import place_id_for_text
 from tests.concurrency import run_together
 from tests.factories import make_member
 
@@ -80,15 +83,20 @@ def test_accept_then_decline_is_not_now_for_everyone_but_the_decliner(trio):
     assert not selectors.are_connected(bob.pk, carol.pk)
     assert kinds("introduction_completed") == 0
 
-    (bob_view,) = intro.as_received(intro.received_queryset(user=bob), user=bob)
-    assert bob_view.status == intro.NOT_NOW and bob_view.my_answer == "accepted"
+    (bob_view,) = intro_selectors.as_received(intro_selectors.received_queryset(user=bob), user=bob)
+    assert bob_view.status == intro_selectors.NOT_NOW and bob_view.my_answer == "accepted"
     assert not bob_view.other_accepted and not bob_view.can_answer
-    (carol_view,) = intro.as_received(intro.received_queryset(user=carol), user=carol)
+    (carol_view,) = intro_selectors.as_received(
+        intro_selectors.received_queryset(user=carol), user=carol
+    )
     assert carol_view.my_answer == "declined"
-    (alice_view,) = intro.as_made(intro.made_queryset(user=alice))
-    assert alice_view.status == intro.NOT_NOW
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
+    assert alice_view.status == intro_selectors.NOT_NOW
     # The introducer can't tell who said no: both sides read "not now".
-    assert [side.state for side in alice_view.sides] == [intro.NOT_NOW, intro.NOT_NOW]
+    assert [side.state for side in alice_view.sides] == [
+        intro_selectors.NOT_NOW,
+        intro_selectors.NOT_NOW,
+    ]
 
 
 def test_decline_first_closes_it_and_the_other_can_no_longer_accept(trio):
@@ -99,19 +107,23 @@ def test_decline_first_closes_it_and_the_other_can_no_longer_accept(trio):
         intro.introduction_accept(user=carol, introduction_id=made.pk)
     assert error.value.status == 409
     assert not selectors.are_connected(bob.pk, carol.pk)
-    (carol_view,) = intro.as_received(intro.received_queryset(user=carol), user=carol)
-    assert carol_view.status == intro.NOT_NOW and carol_view.my_answer == "pending"
+    (carol_view,) = intro_selectors.as_received(
+        intro_selectors.received_queryset(user=carol), user=carol
+    )
+    assert carol_view.status == intro_selectors.NOT_NOW and carol_view.my_answer == "pending"
 
 
 def test_while_open_each_side_sees_the_others_yes_and_the_introducer_sees_per_side(trio):
     alice, bob, carol = trio
     made = introduce(alice, bob, carol)
     intro.introduction_accept(user=bob, introduction_id=made.pk)
-    (carol_view,) = intro.as_received(intro.received_queryset(user=carol), user=carol)
+    (carol_view,) = intro_selectors.as_received(
+        intro_selectors.received_queryset(user=carol), user=carol
+    )
     assert carol_view.other_accepted and carol_view.awaiting_me
-    (alice_view,) = intro.as_made(intro.made_queryset(user=alice))
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
     states = {side.member.pk: side.state for side in alice_view.sides}
-    assert states == {bob.pk: intro.ACCEPTED, carol.pk: intro.WAITING}
+    assert states == {bob.pk: intro_selectors.ACCEPTED, carol.pk: intro_selectors.WAITING}
 
 
 def test_a_yes_can_become_not_now_while_open(trio):
@@ -195,7 +207,7 @@ def test_the_database_allows_one_open_introduction_per_pair(trio):
 @pytest.mark.parametrize(
     ("a", "b", "note", "fragment"),
     [
-        ("bob", "carol", "x" * (intro.INTRODUCTION_NOTE_MAX + 1), "at most"),
+        ("bob", "carol", "x" * (INTRODUCTION_NOTE_MAX + 1), "at most"),
         ("bob", "carol", "   ", "why they should meet"),
         ("bob", "bob", "Hello", "two different"),
         ("alice", "bob", "Hello", "not yourself"),
@@ -211,8 +223,8 @@ def test_bad_input_is_invalid_and_writes_nothing(trio, a, b, note, fragment):
 
 def test_note_at_the_limit_is_kept(trio):
     alice, bob, carol = trio
-    made = introduce(alice, bob, carol, note="y" * intro.INTRODUCTION_NOTE_MAX)
-    assert len(made.note) == intro.INTRODUCTION_NOTE_MAX
+    made = introduce(alice, bob, carol, note="y" * INTRODUCTION_NOTE_MAX)
+    assert len(made.note) == INTRODUCTION_NOTE_MAX
 
 
 # --- limits --------------------------------------------------------------------------------
@@ -339,11 +351,14 @@ def test_a_block_between_the_two_cancels_the_open_introduction_silently(trio):
         intro.introduction_accept(user=carol, introduction_id=made.pk)
     assert not selectors.are_connected(bob.pk, carol.pk)
     # The introducer reads it like any "not now"; the two no longer see it at all.
-    (alice_view,) = intro.as_made(intro.made_queryset(user=alice))
-    assert alice_view.status == intro.NOT_NOW
-    assert [side.state for side in alice_view.sides] == [intro.NOT_NOW, intro.NOT_NOW]
-    assert not intro.received_queryset(user=bob).exists()
-    assert not intro.received_queryset(user=carol).exists()
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
+    assert alice_view.status == intro_selectors.NOT_NOW
+    assert [side.state for side in alice_view.sides] == [
+        intro_selectors.NOT_NOW,
+        intro_selectors.NOT_NOW,
+    ]
+    assert not intro_selectors.received_queryset(user=bob).exists()
+    assert not intro_selectors.received_queryset(user=carol).exists()
 
 
 def test_blocking_the_introducer_cancels_their_open_introductions_of_you(trio, dave):
@@ -363,10 +378,10 @@ def test_received_list_hides_introductions_of_blocked_people_after_completion(tr
     made = introduce(alice, bob, carol)
     intro.introduction_accept(user=bob, introduction_id=made.pk)
     intro.introduction_accept(user=carol, introduction_id=made.pk)
-    assert intro.received_queryset(user=bob).count() == 1
+    assert intro_selectors.received_queryset(user=bob).count() == 1
     services.block(blocker=bob, blocked_id=carol.pk)
-    assert not intro.received_queryset(user=bob).exists()
-    assert not intro.received_queryset(user=carol).exists()
+    assert not intro_selectors.received_queryset(user=bob).exists()
+    assert not intro_selectors.received_queryset(user=carol).exists()
 
 
 # --- reads and notifications ---------------------------------------------------------------
@@ -375,16 +390,21 @@ def test_received_list_hides_introductions_of_blocked_people_after_completion(tr
 def test_received_shows_the_others_summary_and_shared_reasons(alice, bob, carol):
     from guanxi.accounts.models import Profile
 
-    Profile.objects.filter(user__in=[bob, carol]).update(city="Hangzhou", city_key="hangzhou")
+    Profile.objects.filter(user__in=[bob, carol]).update(
+        city="Hangzhou", city_key="hangzhou", place_id=place_id_for_text("Hangzhou")
+    )
     link(alice, bob, carol)
     made = introduce(alice, bob, carol)
-    (item,) = intro.as_received(intro.received_queryset(user=bob), user=bob)
+    (item,) = intro_selectors.as_received(intro_selectors.received_queryset(user=bob), user=bob)
     assert item.other == carol and item.introducer == alice
     assert item.introduction.note == made.note
     assert item.reasons == ["both in Hangzhou"]
-    assert intro.pending_count(user=bob) == 1
+    assert intro_selectors.pending_count(user=bob) == 1
     intro.introduction_accept(user=bob, introduction_id=made.pk)
-    assert intro.pending_count(user=bob) == 0 and intro.pending_count(user=carol) == 1
+    assert (
+        intro_selectors.pending_count(user=bob) == 0
+        and intro_selectors.pending_count(user=carol) == 1
+    )
 
 
 def test_notification_texts_and_links(trio):

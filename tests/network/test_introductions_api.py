@@ -11,6 +11,7 @@ from guanxi.network import services
 from guanxi.network.introductions import services as intro
 from guanxi.network.models import Introduction
 from guanxi.notifications.models import Notification
+from guanxi.places.selectors import place_id_for_text
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.django_db]
@@ -176,7 +177,9 @@ def test_ideas(trio, dave, login):
 
     alice, bob, carol = trio
     services.connect_members(a=alice, b=dave)
-    Profile.objects.filter(user__in=[bob, carol]).update(city="Suzhou", city_key="suzhou")
+    Profile.objects.filter(user__in=[bob, carol]).update(
+        city="Suzhou", city_key="suzhou", place_id=place_id_for_text("Suzhou")
+    )
     body = login(alice).get(f"{BASE}/ideas").json()
     ideas = body["items"]
     assert len(ideas) == 1 and body["next"] is None

@@ -9,6 +9,7 @@ from guanxi.accounts.models import Profile
 from guanxi.network import selectors, services
 from guanxi.network.introductions import services as intro
 from guanxi.network.models import Introduction
+from guanxi.places.selectors import place_id_for_text
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.django_db]
@@ -18,7 +19,9 @@ pytestmark = [pytest.mark.django_db]
 def trio(alice, bob, carol):
     services.connect_members(a=alice, b=bob)
     services.connect_members(a=alice, b=carol)
-    Profile.objects.filter(user__in=[bob, carol]).update(city="Shenzhen", city_key="shenzhen")
+    Profile.objects.filter(user__in=[bob, carol]).update(
+        city="Shenzhen", city_key="shenzhen", place_id=place_id_for_text("Shenzhen")
+    )
     return alice, bob, carol
 
 

@@ -12,6 +12,7 @@ from guanxi.accounts.models import ProfileTag
 from guanxi.accounts.services import access_token_create
 from guanxi.network import services
 from guanxi.network.models import Suggestion
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions import services as suggestions
 from tests.network.suggestion_helpers import link, members, tag
 
@@ -131,7 +132,7 @@ def test_spare_rows_fill_in_for_suggestions_that_lost_every_reason(alice, web, l
         link(person, friends[2])
     suggestions.refresh_member(alice.pk)
     services.connection_remove(user=web["lone"], other_id=friends[3].pk)
-    cards = suggestions.suggestions_for(alice, limit=5)
+    cards = served.suggestions_for(alice, limit=5)
     shown = [card.member.id for card in cards]
     assert len(cards) == 5 and web["lone"].pk not in shown
 

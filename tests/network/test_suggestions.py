@@ -16,9 +16,11 @@ from guanxi.network.models import (
     SuggestionRecompute,
     SuggestionState,
 )
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions import services as suggestions
-from guanxi.network.suggestions.rank import Params
+from guanxi.network.suggestions.rank import Params, rank
 from guanxi.network.suggestions.recompute import recompute_all
+from guanxi.network.suggestions.sources import SqlGraph
 from tests.concurrency import run_together
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, school, tag
@@ -27,11 +29,11 @@ pytestmark = pytest.mark.django_db
 
 
 def ranked_ids(user) -> list[int]:
-    return [r.user_id for r in suggestions.live_suggestions(user.pk)]
+    return [r.user_id for r in served.live_suggestions(user.pk)]
 
 
 def served_ids(user) -> list[int]:
-    return [card.member.id for card in suggestions.suggestions_for(user)]
+    return [card.member.id for card in served.suggestions_for(user)]
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def test_reasons_are_written_out(alice, graph):
     school(alice, "Fudan University")
     school(graph["two"], "Fudan University")
     suggestions.refresh_member(alice.pk)
-    card = suggestions.suggestions_for(alice)[0]
+    card = served.suggestions_for(alice)[0]
     assert card.member.id == graph["two"].pk
     assert card.mutual_count == 2
     assert card.reasons == [
@@ -96,7 +98,7 @@ def test_rare_shared_tag_beats_common_one(alice):
     ids = ranked_ids(alice)
     assert ids[0] == rare.pk
     assert set(ids[1:]) == {p.pk for p in common}
-    scores = {r.user_id: r.score for r in suggestions.live_suggestions(alice.pk)}
+    scores = {r.user_id: r.score for r in served.live_suggestions(alice.pk)}
     assert scores[rare.pk] > scores[common[0].pk] > 0
 
 
@@ -110,7 +112,7 @@ def test_complementary_open_to_counts(alice):
         tag(person, "fintech")
     assert ranked_ids(alice) == [seeker.pk, other.pk]
     suggestions.refresh_member(alice.pk)
-    card = suggestions.suggestions_for(alice)[0]
+    card = served.suggestions_for(alice)[0]
     assert "one is hiring, the other is looking" in card.reasons
 
 
@@ -144,7 +146,7 @@ def test_hidden_section_never_produces_a_reason(alice, graph):
     graph["two"].profile.save()
     assert secret.pk not in ranked_ids(alice)  # the hidden interest was its only tie
     suggestions.refresh_member(alice.pk)
-    card = next(c for c in suggestions.suggestions_for(alice) if c.member.id == graph["two"].pk)
+    card = next(c for c in served.suggestions_for(alice) if c.member.id == graph["two"].pk)
     assert card.reasons == ["2 mutual connections"]
 
 
@@ -154,7 +156,7 @@ def test_reasons_follow_a_section_hidden_after_computing(alice, graph):
     suggestions.refresh_member(alice.pk)
     graph["two"].profile.vis_interests = Visibility.ONLY_ME
     graph["two"].profile.save()
-    card = suggestions.suggestions_for(alice)[0]
+    card = served.suggestions_for(alice)[0]
     assert card.member.id == graph["two"].pk and card.reasons == ["2 mutual connections"]
 
 
@@ -208,7 +210,7 @@ def test_block_after_computing_is_filtered_when_served(alice, graph):
     services.block(blocker=two, blocked_id=alice.pk)
     suggestions.store_suggestions(
         alice.pk,
-        suggestions.rank(alice.pk, suggestions.SqlGraph()),  # graph only
+        rank(alice.pk, SqlGraph()),  # graph only
     )
     assert Suggestion.objects.filter(user=alice, candidate=two).exists()
     assert two.pk not in served_ids(alice)
@@ -263,14 +265,14 @@ def test_new_connection_refreshes_through_the_hook(
     with django_capture_on_commit_callbacks(execute=True):
         services.connection_request_accept(user=alice, request_id=request.request.pk)
     # alice was refreshed at once: the newcomer's friend is suggested, the newcomer not.
-    served = served_ids(alice)
-    assert their_friend.pk in served and newcomer.pk not in served
+    shown = served_ids(alice)
+    assert their_friend.pk in shown and newcomer.pk not in shown
     assert Suggestion.objects.filter(user=alice, candidate=their_friend).exists()
     # alice's connections were marked stale; shown, they refresh behind the scenes.
     state.refresh_from_db()
     assert state.stale
     with django_capture_on_commit_callbacks(execute=True):
-        suggestions.suggestions_for(graph["f1"])
+        served.suggestions_for(graph["f1"])
     state.refresh_from_db()
     assert not state.stale
     assert Suggestion.objects.filter(user=graph["f1"], candidate=newcomer).exists()
@@ -293,7 +295,7 @@ def test_member_without_rows_gets_live_results_and_rows_are_stored(
 ):
     assert not SuggestionState.objects.filter(user=alice).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        cards = suggestions.suggestions_for(alice)
+        cards = served.suggestions_for(alice)
     assert cards[0].member.id == graph["two"].pk and cards[0].reasons == ["2 mutual connections"]
     assert SuggestionState.objects.filter(user=alice).exists()
     assert Suggestion.objects.filter(user=alice).count() == len(ranked_ids(alice))
@@ -311,13 +313,13 @@ def test_live_and_recompute_agree_below_the_caps(alice, graph):
             .order_by("-score", "candidate_id")
             .values_list("candidate_id", "mutual_count")
         )
-        live = [(r.user_id, r.mutual_count) for r in suggestions.live_suggestions(user.pk)]
+        live = [(r.user_id, r.mutual_count) for r in served.live_suggestions(user.pk)]
         assert stored == live
 
 
 def test_sampling_caps_keep_hub_expansion_bounded(alice, graph):
     params = Params(neighbour_sample=2, expand_cap=3, shortlist=5)
-    ranked = suggestions.live_suggestions(alice.pk, params=params)
+    ranked = served.live_suggestions(alice.pk, params=params)
     assert 0 < len(ranked) <= 5
     # Mutual counts are exact even when the expansion was sampled.
     counts = {r.user_id: r.mutual_count for r in ranked}

@@ -26,7 +26,7 @@ from guanxi.accounts.models import SECTION_KEYS, OpenTo, Profile
 from guanxi.accounts.visibility import EVERY_MEMBER, Visibility, audience_of
 from guanxi.network import services as network
 from guanxi.network.introductions.ideas import introduction_ideas
-from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions.shared_interests import find_tag, members_sharing_tag
 
 ROLES = ("anonymous", "member", "connection", "self", "blocked")
@@ -34,7 +34,7 @@ ROLES = ("anonymous", "member", "connection", "self", "blocked")
 # A marker on the page per section, and the profile API's field for it.
 PAGE = {
     "about": ("Aboutmarker", "about_html"),
-    "location": ("Citymarker", "location"),
+    "location": ("Lhasa", "location"),
     "work": ("Companymarker", "work"),
     "experience": ("Experiencemarker", "experience"),
     "education": ("Schoolmarker", "education"),
@@ -48,7 +48,7 @@ assert set(PAGE) == set(SECTION_KEYS)
 
 # The directory's filter on a section.
 FILTER = {
-    "location": {"city": "citymarker"},
+    "location": {"city": "lhasa"},
     "work": {"company": "companymarker"},
     "education": {"school": "schoolmarker"},
     "skills": {"skill": "skillmarker"},
@@ -57,14 +57,14 @@ FILTER = {
 }
 # What a card shows of a section (API field, value when shown; hidden: null or []).
 CARD = {
-    "location": ("city", "Citymarker"),
+    "location": ("city", "Lhasa"),
     "work": ("company", "Companymarker"),
     "skills": ("skills", ["Skillmarker"]),
     "open_to": ("open_to", ["mentoring"]),
 }
 # The reason a shared section gives (bob and alice share every trait).
 REASON = {
-    "location": "both in Citymarker",
+    "location": "both in Lhasa",
     "work": "both at Companymarker",
     "education": "both studied at Schoolmarker University",
     "skills": "both skilled in #Skillmarker",
@@ -77,7 +77,7 @@ SHARED_TAG = {"skills": "skillmarker", "interests": "interestmarker"}
 def _traits(user, *, open_to, visibility):
     services.profile_update(
         profile=user.profile,
-        city="Citymarker",
+        city="Lhasa",
         country="China",
         company="Companymarker",
         position="Founder",
@@ -187,7 +187,7 @@ def test_every_consumer_answers_what_the_rule_answers(section, level, cast, alic
 
 
 def _reasons_for_bob(bob, alice) -> list[str]:
-    found = suggestions.suggestions_for(bob)
+    found = served.suggestions_for(bob)
     card = next((c for c in found if c.member.id == alice.pk), None)
     assert card is not None  # dave and carol make alice bob's 2nd degree
     return card.reasons

@@ -17,7 +17,7 @@ from guanxi.accounts.selectors import MemberCard as Card
 from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
 from guanxi.api.schemas import NOT_BLANK, ListPage, MemberCard, Payload
-from guanxi.network.introductions import services as intro
+from guanxi.network.introductions import selectors, services
 from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.errors import IntroductionNotFound
 from guanxi.network.introductions.forms import MAX_ID
@@ -93,15 +93,15 @@ def _cards(viewer, users) -> dict[int, Card]:
     return {card.id: card for card in member_cards(viewer=viewer, ids=ids, keep_blocked=True)}
 
 
-def _received_cards(viewer, items: list[intro.ReceivedIntroduction]) -> dict[int, Card]:
+def _received_cards(viewer, items: list[selectors.ReceivedIntroduction]) -> dict[int, Card]:
     return _cards(viewer, [u for item in items for u in (item.introducer, item.other)])
 
 
-def _made_cards(viewer, items: list[intro.MadeIntroduction]) -> dict[int, Card]:
+def _made_cards(viewer, items: list[selectors.MadeIntroduction]) -> dict[int, Card]:
     return _cards(viewer, [side.member for item in items for side in item.sides])
 
 
-def _received(item: intro.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
+def _received(item: selectors.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
@@ -115,7 +115,7 @@ def _received(item: intro.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
     }
 
 
-def _made(item: intro.MadeIntroduction, cards: dict[int, Card]) -> dict:
+def _made(item: selectors.MadeIntroduction, cards: dict[int, Card]) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
@@ -127,7 +127,7 @@ def _made(item: intro.MadeIntroduction, cards: dict[int, Card]) -> dict:
 
 
 def _made_one(user, introduction_id: int) -> dict:
-    items = intro.as_made(intro.made_queryset(user=user).filter(pk=introduction_id))
+    items = selectors.as_made(selectors.made_queryset(user=user).filter(pk=introduction_id))
     if not items:
         raise IntroductionNotFound
     return _made(items[0], _made_cards(user, items))
@@ -135,8 +135,8 @@ def _made_one(user, introduction_id: int) -> dict:
 
 def _received_one(user, introduction_id: int) -> dict:
     # Hidden once a block stands between the viewer and the others: answer as unknown.
-    items = intro.as_received(
-        intro.received_queryset(user=user).filter(pk=introduction_id), user=user
+    items = selectors.as_received(
+        selectors.received_queryset(user=user).filter(pk=introduction_id), user=user
     )
     if not items:
         raise IntroductionNotFound
@@ -150,7 +150,7 @@ def _received_one(user, introduction_id: int) -> dict:
     summary="Introduce two of your connections",
 )
 def introductions_create(request: HttpRequest, payload: IntroductionIn):
-    made = intro.introduction_create(
+    made = services.introduction_create(
         introducer=request.auth, a_id=payload.a_id, b_id=payload.b_id, note=payload.note
     )
     return Status(201, _made_one(request.auth, made.pk))
@@ -164,8 +164,8 @@ def introductions_create(request: HttpRequest, payload: IntroductionIn):
 )
 def introductions_list(request: HttpRequest):
     user = request.auth
-    received = intro.as_received(intro.received_queryset(user=user)[:100], user=user)
-    made = intro.as_made(intro.made_queryset(user=user)[:100])
+    received = selectors.as_received(selectors.received_queryset(user=user)[:100], user=user)
+    made = selectors.as_made(selectors.made_queryset(user=user)[:100])
     received_cards, made_cards = _received_cards(user, received), _made_cards(user, made)
     return {
         "received": [_received(i, received_cards) for i in received],
@@ -175,7 +175,7 @@ def introductions_list(request: HttpRequest):
 
 def _answer(request: HttpRequest, introduction_id: int, accept: bool) -> dict:
     access_introduction(request.auth, introduction_id, "answer")
-    intro.introduction_respond(user=request.auth, introduction_id=introduction_id, accept=accept)
+    services.introduction_respond(user=request.auth, introduction_id=introduction_id, accept=accept)
     return _received_one(request.auth, introduction_id)
 
 
@@ -206,7 +206,7 @@ def introductions_decline(request: HttpRequest, introduction_id: int):
     summary="Pairs among your connections worth introducing, with the reasons",
 )
 def introductions_ideas(request: HttpRequest, limit: int = Query(10, ge=1, le=IDEAS_MAX)):
-    ideas = intro.introduction_ideas(user=request.auth, limit=limit)
+    ideas = selectors.introduction_ideas(user=request.auth, limit=limit)
     cards = _cards(request.auth, [u for idea in ideas for u in (idea.a, idea.b)])
     items = [
         {

@@ -89,15 +89,16 @@ def connection_groups(user_id: int) -> list[Group]:
     show_interests: set[int] = set()
     show_education: set[int] = set()
     rows = Profile.objects.filter(mine, user__is_active=True).values_list(
-        "user_id", "company_key", "vis_work", "city_key", "vis_location", "open_to",
+        "user_id", "company_key", "vis_work", "place_id", "vis_location", "open_to",
         "vis_open_to", "vis_skills", "vis_interests", "vis_education",
     )  # fmt: skip
-    for (uid, company_key, vis_work, city_key, vis_location, open_to, vis_open_to,
+    for (uid, company_key, vis_work, place_id, vis_location, open_to, vis_open_to,
          vis_skills, vis_interests, vis_education) in rows:  # fmt: skip
         if company_key and EVERY_MEMBER.sees(vis_work, uid):
             by_key[("company", company_key)].append(uid)
-        if city_key and EVERY_MEMBER.sees(vis_location, uid):
-            by_key[("city", city_key)].append(uid)
+        # A city is shared through the gazetteer's place, whichever language it was typed in.
+        if place_id is not None and EVERY_MEMBER.sees(vis_location, uid):
+            by_key[("city", place_id)].append(uid)
         if open_to and EVERY_MEMBER.sees(vis_open_to, uid):
             for bit in _BITS:
                 if open_to & bit:

@@ -1,12 +1,18 @@
-"""The notification kinds introductions send: received (to each of the two) and
-completed (to both and to the introducer). Names of the people other than the actor are
-kept in the notification's data, so a list of notifications needs no extra queries."""
+"""The notification kinds introductions send: received (to each of the two),
+completed (to both and to the introducer) and asked (to the shared connection asked to
+introduce two members). Names of the people other than the actor are kept in the
+notification's data, so a list of notifications needs no extra queries."""
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.network import selectors
 from guanxi.notifications.registry import Delivery, NotificationKind, State, register
+
+ASKED = "introduction_asked"
 
 
 def _actor_name(note) -> str:
@@ -73,6 +79,48 @@ def _received_states(notes) -> dict[int, State]:
     return states
 
 
+def _asked_text(note) -> str:
+    name = note.actor.profile.display_name if note.actor else _("A former member")
+    return _("%(name)s asks you to introduce them to %(other)s.") % {
+        "name": name,
+        "other": note.data.get("target_name") or _("another member"),
+    }
+
+
+def _asked_url(note) -> str:
+    if note.actor is None:
+        return reverse("network_introductions")
+    return f"{reverse('network_introduce')}?{urlencode({'a': note.actor.pk, 'b': note.data.get('target_id', '')})}"
+
+
+def _asked_states(notes) -> dict[int, State]:
+    """Whether the asked member has introduced the two since (one query for the list)."""
+    from guanxi.network.models.introductions import Introduction
+
+    pairs = Q()
+    for note in notes:
+        if note.actor_id and note.data.get("target_id"):
+            low, high = selectors.pair(note.actor_id, note.data["target_id"])
+            pairs |= Q(introducer_id=note.recipient_id, member_low_id=low, member_high_id=high)
+    made = set()
+    if pairs:
+        made = set(
+            Introduction.objects.filter(pairs).values_list(
+                "introducer_id", "member_low_id", "member_high_id"
+            )
+        )
+    states = {}
+    for note in notes:
+        target = note.data.get("target_id")
+        if not (note.actor_id and target):
+            continue
+        if (note.recipient_id, *selectors.pair(note.actor_id, target)) in made:
+            states[note.pk] = State(_("You introduced them"))
+        else:
+            states[note.pk] = State(_("Waiting for you"), open=True)
+    return states
+
+
 def register_kinds() -> None:
     register(
         NotificationKind(
@@ -95,5 +143,18 @@ def register_kinds() -> None:
             default_delivery=Delivery.DIGEST,
             text=_completed_text,
             url=_completed_url,
+        )
+    )
+    register(
+        NotificationKind(
+            key=ASKED,
+            label=gettext_lazy("Requests for an introduction"),
+            description=gettext_lazy(
+                "A connection asks you to introduce them to someone you know."
+            ),
+            default_delivery=Delivery.NOW,
+            text=_asked_text,
+            url=_asked_url,
+            states=_asked_states,
         )
     )

@@ -1,27 +1,28 @@
 """Introductions (double opt-in): a member introduces two of their connections, each of
-the two accepts or declines, and only when both accept are they connected.
+the two accepts or declines, and only when both accept are they connected. A member may
+also ask a shared connection to introduce them to someone (introduction_ask).
 
 Writes (introduction_create, introduction_respond) lock the member rows involved in id
 order, so the checks and the state change are serialised on PostgreSQL as they are on
 SQLite; the one-open-introduction-per-pair constraint is the last word on races.
-Reads build what each viewer may know: a decline is only ever "not now" to others.
+What each viewer may know of introductions is read in selectors.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.core.errors import Invalid
+from guanxi.core.errors import Invalid, NotFound, RateLimited
+from guanxi.core.ratelimit import hit
 from guanxi.network import selectors
-from guanxi.network.affinity import affinity, load_traits, reasons
-from guanxi.network.introductions.access import access_introduction, visible
+from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.errors import (
     AlreadyConnected,
     AlreadyIntroduced,
@@ -30,30 +31,24 @@ from guanxi.network.introductions.errors import (
     NotYourConnections,
     TooManyIntroductions,
 )
-from guanxi.network.introductions.ideas import IntroductionIdea, introduction_ideas, suggested_note
 from guanxi.network.introductions.limits import introductions_per_day, introductions_per_week
+from guanxi.network.introductions.notifications import ASKED
+from guanxi.network.introductions.selectors import ask_options
 from guanxi.network.models import Introduction
 from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 from guanxi.network.services import _lock_pair, connect_members
 from guanxi.notifications.services import notify
 
 __all__ = [
-    "INTRODUCTION_NOTE_MAX",
-    "IntroductionIdea",
     "introduction_accept",
+    "introduction_ask",
     "introduction_create",
     "introduction_decline",
-    "introduction_ideas",
     "introduction_respond",
-    "suggested_note",
 ]
 
 Status = Introduction.Status
 Answer = Introduction.Answer
-CLOSED = (Status.NOT_NOW, Status.CANCELLED)
-
-
-# --- writes -----------------------------------------------------------------------------
 
 
 def _clean_note(note: str) -> str:
@@ -217,6 +212,37 @@ def cancel_on_block(*, blocker_id: int, blocked_id: int, **kwargs) -> None:
     ).update(status=Status.CANCELLED, resolved_at=timezone.now())
 
 
+@transaction.atomic
+def introduction_ask(*, requester: User, target_id: int, via_id: int, note: str = "") -> None:
+    """Ask connection `via_id` to introduce `requester` to `target_id`: a notification to
+    `via_id` leading to the introduce form already filled in."""
+    note = (note or "").strip()
+    if len(note) > INTRODUCTION_NOTE_MAX:
+        raise Invalid(_("The note can be at most %(n)d characters.") % {"n": INTRODUCTION_NOTE_MAX})
+    options = ask_options(requester=requester, target_id=target_id)
+    via = next((m for m in options.mutuals if m.pk == via_id), None)
+    if via is None:
+        raise NotFound(_("You can only ask a connection you share with this member."))
+    if not hit(
+        f"introduction-ask:{requester.pk}",
+        limit=settings.GUANXI_INTRODUCTION_ASKS_PER_DAY,
+        period=86400,
+    ):
+        raise RateLimited(
+            _("You have asked for many introductions today; please try again tomorrow.")
+        )
+    notify(
+        recipient=via,
+        kind=ASKED,
+        actor=requester,
+        data={
+            "target_id": options.target.pk,
+            "target_name": options.target.profile.display_name,
+            "note": note,
+        },
+    )
+
+
 def register_introduction_kinds() -> None:
     """Called from NetworkConfig.ready(): notification kinds and the block receiver."""
     from guanxi.network import signals
@@ -224,173 +250,3 @@ def register_introduction_kinds() -> None:
 
     register_kinds()
     signals.blocking.connect(cancel_on_block, dispatch_uid="introductions.cancel_on_block")
-
-
-# --- reads ------------------------------------------------------------------------------
-
-# What a viewer is told about each side; "not_now" covers declines and blocks alike.
-WAITING, ACCEPTED, NOT_NOW, CONNECTED = "waiting", "accepted", "not_now", "connected"
-
-
-def _side_state(introduction: Introduction, answer: str) -> str:
-    if introduction.status == Status.CONNECTED:
-        return CONNECTED
-    if introduction.status in CLOSED:
-        return NOT_NOW
-    return ACCEPTED if answer == Answer.ACCEPTED else WAITING
-
-
-def public_status(introduction: Introduction) -> str:
-    """The status anyone but the decliner sees: waiting / connected / not_now."""
-    if introduction.status == Status.CONNECTED:
-        return CONNECTED
-    if introduction.status in CLOSED:
-        return NOT_NOW
-    return WAITING
-
-
-@dataclass
-class ReceivedIntroduction:
-    """An introduction as one of the two introduced members sees it."""
-
-    introduction: Introduction
-    other: User
-    introducer: User | None
-    status: str  # waiting / connected / not_now
-    my_answer: str  # pending / accepted / declined (the viewer's own)
-    other_accepted: bool  # only while open: the other already said yes
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def pk(self) -> int:
-        return self.introduction.pk
-
-    @property
-    def can_answer(self) -> bool:
-        return self.status == WAITING
-
-    @property
-    def awaiting_me(self) -> bool:
-        return self.status == WAITING and self.my_answer == Answer.PENDING
-
-
-@dataclass
-class MadeSide:
-    member: User
-    state: str  # waiting / accepted / not_now / connected
-
-
-@dataclass
-class MadeIntroduction:
-    """An introduction as its introducer sees it: a state per side, never a decline."""
-
-    introduction: Introduction
-    sides: list[MadeSide]
-    status: str
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def pk(self) -> int:
-        return self.introduction.pk
-
-
-_OPEN_FIRST = Case(
-    When(status=Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
-)
-
-
-def received_queryset(*, user: User) -> QuerySet[Introduction]:
-    """Introductions of `user` to someone, open ones first, then the most recent."""
-    rows = Introduction.objects.filter(Q(member_low=user) | Q(member_high=user))
-    return (
-        visible(rows, user.pk)
-        .select_related("introducer__profile", "member_low__profile", "member_high__profile")
-        .order_by(_OPEN_FIRST, "-created_at", "-id")
-    )
-
-
-def made_queryset(*, user: User) -> QuerySet[Introduction]:
-    return (
-        visible(Introduction.objects.filter(introducer=user), user.pk)
-        .select_related("member_low__profile", "member_high__profile")
-        .order_by(_OPEN_FIRST, "-created_at", "-id")
-    )
-
-
-def _pair_reasons(introductions) -> dict[int, list[str]]:
-    """Shared-trait reasons for each introduction's two members (three queries in all)."""
-    introductions = list(introductions)
-    ids = {i.member_low_id for i in introductions} | {i.member_high_id for i in introductions}
-    traits = load_traits(ids) if ids else {}
-    out = {}
-    for intro in introductions:
-        a, b = traits.get(intro.member_low_id), traits.get(intro.member_high_id)
-        out[intro.pk] = reasons(affinity(a, b), limit=3) if a and b else []
-    return out
-
-
-def as_received(introductions, *, user: User) -> list[ReceivedIntroduction]:
-    introductions = list(introductions)
-    found = _pair_reasons(introductions)
-    items = []
-    for intro in introductions:
-        side = intro.side_of(user.pk)
-        other_side = "high" if side == "low" else "low"
-        status = public_status(intro)
-        items.append(
-            ReceivedIntroduction(
-                introduction=intro,
-                other=getattr(intro, f"member_{other_side}"),
-                introducer=intro.introducer,
-                status=status,
-                my_answer=getattr(intro, f"answer_{side}"),
-                other_accepted=status == WAITING
-                and getattr(intro, f"answer_{other_side}") == Answer.ACCEPTED,
-                reasons=found[intro.pk],
-            )
-        )
-    return items
-
-
-def as_made(introductions) -> list[MadeIntroduction]:
-    introductions = list(introductions)
-    found = _pair_reasons(introductions)
-    return [
-        MadeIntroduction(
-            introduction=intro,
-            sides=[
-                MadeSide(intro.member_low, _side_state(intro, intro.answer_low)),
-                MadeSide(intro.member_high, _side_state(intro, intro.answer_high)),
-            ],
-            status=public_status(intro),
-            reasons=found[intro.pk],
-        )
-        for intro in introductions
-    ]
-
-
-def pending_count(*, user: User) -> int:
-    """Introductions waiting for `user`'s answer (for a badge or a heading)."""
-    return visible(
-        Introduction.objects.filter(
-            Q(member_low=user, answer_low=Answer.PENDING)
-            | Q(member_high=user, answer_high=Answer.PENDING),
-            status=Status.OPEN,
-        ),
-        user.pk,
-    ).count()
-
-
-def connections_for_picker(*, user: User, q: str = "", include=(), limit: int = 200):
-    """The member's connections to choose from, by name; `include` ids are always kept
-    (the prefilled pair) so a search never drops a choice already made."""
-    people = selectors.connections_queryset(user.pk).filter(is_active=True)
-    if q:
-        people = people.filter(profile__name_key__contains=" ".join(q.split()).casefold())
-    chosen = [pk for pk in include if pk]
-    rows = list(people.select_related("profile").order_by("profile__name_key", "pk")[:limit])
-    missing = [pk for pk in chosen if pk not in {u.pk for u in rows}]
-    if missing:
-        extra = selectors.connections_queryset(user.pk).filter(pk__in=missing, is_active=True)
-        rows = list(extra.select_related("profile")) + rows
-    return rows

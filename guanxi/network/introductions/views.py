@@ -1,5 +1,5 @@
 """Introduction pages: introduce two connections, the introductions received and made,
-and introduction ideas. Thin: the services and selectors in services.py do the work."""
+and introduction ideas. Thin: services.py writes, selectors.py reads."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from guanxi.core.errors import Conflict, DomainError, NotFound
 from guanxi.core.outcomes import Outcome, add_to_form
 from guanxi.core.outcomes import answer as respond
 from guanxi.core.pagination import page_of
-from guanxi.network.affinity import affinity, load_traits, reasons
-from guanxi.network.introductions import asks
-from guanxi.network.introductions import services as intro
+from guanxi.network.introductions import selectors, services
 from guanxi.network.introductions.access import access_introduction
 from guanxi.network.introductions.forms import (
     IntroduceForm,
@@ -26,19 +24,10 @@ from guanxi.network.introductions.forms import (
     PickerSearchForm,
     id_from,
 )
+from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 
 PER_PAGE = 20
 IDEAS_SHOWN = 12
-
-
-def _prefilled_note(user, a_id: int | None, b_id: int | None) -> str:
-    """The note an idea suggests for this pair, when both are the member's connections."""
-    if not a_id or not b_id or a_id == b_id:
-        return ""
-    traits = load_traits([a_id, b_id])
-    if a_id not in traits or b_id not in traits:
-        return ""
-    return intro.suggested_note(reasons(affinity(traits[a_id], traits[b_id]), limit=3))
 
 
 @login_required
@@ -47,12 +36,12 @@ def introduce(request: HttpRequest) -> HttpResponse:
     a_id, b_id = id_from(source.get("a")), id_from(source.get("b"))
     search = PickerSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    people = intro.connections_for_picker(user=request.user, q=q, include=(a_id, b_id))
+    people = selectors.connections_for_picker(user=request.user, q=q, include=(a_id, b_id))
     if request.method == "POST":
         form = IntroduceForm(request.POST, people=people)
         if form.is_valid():
             try:
-                intro.introduction_create(
+                services.introduction_create(
                     introducer=request.user,
                     a_id=form.cleaned_data["a"],
                     b_id=form.cleaned_data["b"],
@@ -72,7 +61,7 @@ def introduce(request: HttpRequest) -> HttpResponse:
             "a": a_id if a_id in mine else None,
             "b": b_id if b_id in mine else None,
         }
-        initial["note"] = _prefilled_note(request.user, initial["a"], initial["b"])
+        initial["note"] = selectors.prefilled_note(a_id=initial["a"], b_id=initial["b"])
         form = IntroduceForm(initial=initial, people=people)
     context = {
         "form": form,
@@ -82,7 +71,7 @@ def introduce(request: HttpRequest) -> HttpResponse:
         "b_id": b_id,
         "has_connections": bool(people) or bool(q),
         "tab": "introduce",
-        "pending_count": intro.pending_count(user=request.user),
+        "pending_count": selectors.pending_count(user=request.user),
     }
     return render(request, "network/introduce.html", context)
 
@@ -91,17 +80,17 @@ def introduce(request: HttpRequest) -> HttpResponse:
 def introductions(request: HttpRequest) -> HttpResponse:
     show = "made" if request.GET.get("show") == "made" else "received"
     if show == "made":
-        page = page_of(request, intro.made_queryset(user=request.user), per_page=PER_PAGE)
-        items = intro.as_made(page.object_list)
+        page = page_of(request, selectors.made_queryset(user=request.user), per_page=PER_PAGE)
+        items = selectors.as_made(page.object_list)
     else:
-        page = page_of(request, intro.received_queryset(user=request.user), per_page=PER_PAGE)
-        items = intro.as_received(page.object_list, user=request.user)
+        page = page_of(request, selectors.received_queryset(user=request.user), per_page=PER_PAGE)
+        items = selectors.as_received(page.object_list, user=request.user)
     context = {
         "page": page,
         "items": items,
         "show": show,
         "tab": show,
-        "pending_count": intro.pending_count(user=request.user),
+        "pending_count": selectors.pending_count(user=request.user),
     }
     return render(request, "network/introductions.html", context)
 
@@ -124,8 +113,8 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
 
     def card(outcome: Outcome) -> HttpResponse:
         # The card in place, showing its new state (or why the answer was refused).
-        items = intro.as_received(
-            intro.received_queryset(user=request.user).filter(pk=introduction_id),
+        items = selectors.as_received(
+            selectors.received_queryset(user=request.user).filter(pk=introduction_id),
             user=request.user,
         )
         if not items:
@@ -133,14 +122,14 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
         context = {
             "item": items[0],
             "error_message": outcome.error,
-            "pending_count": intro.pending_count(user=request.user),
+            "pending_count": selectors.pending_count(user=request.user),
         }
         return render(request, "network/_introduction_answered.html", context)
 
     return respond(
         request,
         lambda: _answered(
-            intro.introduction_respond(
+            services.introduction_respond(
                 user=request.user, introduction_id=introduction_id, accept=accepted
             ),
             accepted,
@@ -155,7 +144,7 @@ def introduction_answer(request: HttpRequest, introduction_id: int, answer: str)
 
 @login_required
 def introduction_ideas(request: HttpRequest) -> HttpResponse:
-    ideas = intro.introduction_ideas(user=request.user, limit=IDEAS_SHOWN)
+    ideas = selectors.introduction_ideas(user=request.user, limit=IDEAS_SHOWN)
     return render(request, "network/introduction_ideas.html", {"ideas": ideas, "tab": "ideas"})
 
 
@@ -163,14 +152,14 @@ def introduction_ideas(request: HttpRequest) -> HttpResponse:
 def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
     """Ask a shared connection to introduce you to `user_id` (the Introduce button on a suggestion)."""
     try:
-        options = asks.ask_options(requester=request.user, target_id=user_id)
+        options = selectors.ask_options(requester=request.user, target_id=user_id)
     except Conflict as error:  # already connected: nothing to ask, back to their profile
         messages.info(request, error.message)
         return redirect("profile", handle=User.objects.get(pk=user_id).username)
     form = IntroductionAskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            asks.introduction_ask(
+            services.introduction_ask(
                 requester=request.user,
                 target_id=user_id,
                 via_id=form.cleaned_data["via"],
@@ -184,5 +173,5 @@ def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "network/introduction_ask.html",
-        {"options": options, "form": form, "note_max": intro.INTRODUCTION_NOTE_MAX},
+        {"options": options, "form": form, "note_max": INTRODUCTION_NOTE_MAX},
     )

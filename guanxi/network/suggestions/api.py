@@ -15,6 +15,7 @@ from guanxi.api.auth import member_auth
 from guanxi.api.pagination import PageQuery, page_past_end
 from guanxi.api.schemas import ListPage, MemberCard
 from guanxi.core.errors import NotFound
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
 
@@ -62,7 +63,7 @@ class TagMembersPage(SharedPage):
 
 
 class SuggestionsQuery(Schema):
-    limit: int = Field(20, ge=1, le=suggestions.KEEP_SERVED)
+    limit: int = Field(20, ge=1, le=served.KEEP_SERVED)
 
 
 @router.get(
@@ -72,7 +73,7 @@ class SuggestionsQuery(Schema):
     summary="People you may know, best first, with the reasons",
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
-    found = suggestions.suggestions_for(request.auth, limit=query.limit)
+    found = served.suggestions_for(request.auth, limit=query.limit)
     faces = {pk for item in found for pk in (face.pk for face in item.mutuals)}
     face_cards = {card.id: card for card in member_cards(viewer=request.auth, ids=sorted(faces))}
     return {

@@ -158,7 +158,7 @@ class TraitScorer:
         self.company_key = me.company_key
         self.company = COMPANY_WEIGHT * rarity(sizes.company)
         self.schools = {k: SCHOOL_WEIGHT * rarity(sizes.schools.get(k, 1)) for k in me.schools}
-        self.city_key = me.city_key
+        self.place_id = me.place_id
         self.city = CITY_WEIGHT * rarity(sizes.city)
         self.open_to = me.open_to
 
@@ -172,7 +172,7 @@ class TraitScorer:
             score += self.company
         if other.schools and self.schools:
             score += max((w for k, w in self.schools.items() if k in other.schools), default=0.0)
-        if self.city_key and self.city_key == other.city_key:
+        if self.place_id is not None and self.place_id == other.place_id:
             score += self.city
         if self.open_to and other.open_to:
             mine, theirs = self.open_to, other.open_to

@@ -172,7 +172,7 @@ class MemoryTraits:
             tags={t: size.tags.get(t, 0) for t in me.skills.keys() | me.interests.keys()},
             company=size.companies.get(me.company_key, 0),
             schools={k: size.schools.get(k, 0) for k in me.schools},
-            city=size.cities.get(me.city_key, 0),
+            city=size.places.get(me.place_id, 0) if me.place_id is not None else 0,
         )
 
     def circle_members(self, me: Traits, sizes: CircleSizes, params: Params) -> set[int]:
@@ -198,7 +198,7 @@ class _Sizes:
     tags: dict[int, int]
     companies: dict[str, int]
     schools: dict[str, int]
-    cities: dict[str, int]
+    places: dict[int, int]
 
     @classmethod
     def from_database(cls) -> _Sizes:
@@ -212,7 +212,7 @@ class _Sizes:
             tags=counts(ProfileTag.objects.all(), "tag_id", "id"),
             companies=counts(Profile.objects.exclude(company_key=""), "company_key", "user_id"),
             schools=counts(Education.objects.exclude(school_key=""), "school_key", "id"),
-            cities=counts(Profile.objects.exclude(city_key=""), "city_key", "user_id"),
+            places=counts(Profile.objects.filter(place__isnull=False), "place_id", "user_id"),
         )
 
 

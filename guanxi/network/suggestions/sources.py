@@ -189,8 +189,8 @@ class SqlTraits:
         wanted.update({f"{SIZE_KEY}school:{k}": ("school", k) for k in me.schools})
         if me.company_key:
             wanted[f"{SIZE_KEY}company:{me.company_key}"] = ("company", me.company_key)
-        if me.city_key:
-            wanted[f"{SIZE_KEY}city:{me.city_key}"] = ("city", me.city_key)
+        if me.place_id is not None:
+            wanted[f"{SIZE_KEY}place:{me.place_id}"] = ("place", me.place_id)
         # Keys are hashed: trait keys are member-typed text of any length and alphabet.
         hashed = {_cache_key(key): what for key, what in wanted.items()}
         found = cache.get_many(list(hashed))
@@ -294,8 +294,8 @@ def _count_circles(wanted: list[tuple[str, object]]) -> dict[tuple[str, object],
             counted[("school", key)] = n
     for key in by_kind["company"]:
         counted[("company", key)] = Profile.objects.filter(company_key=key).count()
-    for key in by_kind["city"]:
-        counted[("city", key)] = Profile.objects.filter(city_key=key).count()
+    for key in by_kind["place"]:
+        counted[("place", key)] = Profile.objects.filter(place_id=key).count()
     return counted
 
 

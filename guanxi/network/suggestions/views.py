@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.models import ProfileTag
 from guanxi.core.errors import NotFound
 from guanxi.core.outcomes import Outcome, answer, back, outcome_fragment
+from guanxi.network.suggestions import selectors as served
 from guanxi.network.suggestions import services as suggestions
 from guanxi.network.suggestions import shared_interests
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 30
 @login_required
 @require_GET
 def suggestions_page(request: HttpRequest) -> HttpResponse:
-    cards = suggestions.suggestions_for(request.user, limit=PAGE_SIZE)
+    cards = served.suggestions_for(request.user, limit=PAGE_SIZE)
     return render(request, "network/suggestions.html", {"cards": cards})
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from guanxi.network.suggestions.services import SuggestionCard, suggestions_for
+from guanxi.network.suggestions.selectors import SuggestionCard, suggestions_for
 
 register = template.Library()
 

@@ -1,0 +1,251 @@
+"""Introductions as each viewer may know them, and what the introduce and ask forms offer.
+
+A decline is only ever "not now" to others; reasons are counted from what each profile
+shows to every member at the time of the request (accounts' EVERY_MEMBER audience).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.errors import MemberNotFound
+from guanxi.accounts.models import User
+from guanxi.core.errors import Conflict
+from guanxi.network import selectors
+from guanxi.network.affinity import affinity, load_traits, reasons
+from guanxi.network.introductions.access import visible
+from guanxi.network.introductions.ideas import IntroductionIdea, introduction_ideas, suggested_note
+from guanxi.network.models import Introduction
+
+__all__ = [
+    "ACCEPTED",
+    "CONNECTED",
+    "NOT_NOW",
+    "WAITING",
+    "AskOptions",
+    "IntroductionIdea",
+    "MadeIntroduction",
+    "MadeSide",
+    "ReceivedIntroduction",
+    "as_made",
+    "as_received",
+    "ask_options",
+    "connections_for_picker",
+    "introduction_ideas",
+    "made_queryset",
+    "pending_count",
+    "prefilled_note",
+    "public_status",
+    "received_queryset",
+    "suggested_note",
+]
+
+Status = Introduction.Status
+Answer = Introduction.Answer
+CLOSED = (Status.NOT_NOW, Status.CANCELLED)
+# What a viewer is told about each side; "not_now" covers declines and blocks alike.
+WAITING, ACCEPTED, NOT_NOW, CONNECTED = "waiting", "accepted", "not_now", "connected"
+
+
+def _side_state(introduction: Introduction, answer: str) -> str:
+    if introduction.status == Status.CONNECTED:
+        return CONNECTED
+    if introduction.status in CLOSED:
+        return NOT_NOW
+    return ACCEPTED if answer == Answer.ACCEPTED else WAITING
+
+
+def public_status(introduction: Introduction) -> str:
+    """The status anyone but the decliner sees: waiting / connected / not_now."""
+    if introduction.status == Status.CONNECTED:
+        return CONNECTED
+    if introduction.status in CLOSED:
+        return NOT_NOW
+    return WAITING
+
+
+@dataclass
+class ReceivedIntroduction:
+    """An introduction as one of the two introduced members sees it."""
+
+    introduction: Introduction
+    other: User
+    introducer: User | None
+    status: str  # waiting / connected / not_now
+    my_answer: str  # pending / accepted / declined (the viewer's own)
+    other_accepted: bool  # only while open: the other already said yes
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.introduction.pk
+
+    @property
+    def can_answer(self) -> bool:
+        return self.status == WAITING
+
+    @property
+    def awaiting_me(self) -> bool:
+        return self.status == WAITING and self.my_answer == Answer.PENDING
+
+
+@dataclass
+class MadeSide:
+    member: User
+    state: str  # waiting / accepted / not_now / connected
+
+
+@dataclass
+class MadeIntroduction:
+    """An introduction as its introducer sees it: a state per side, never a decline."""
+
+    introduction: Introduction
+    sides: list[MadeSide]
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.introduction.pk
+
+
+_OPEN_FIRST = Case(
+    When(status=Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
+def received_queryset(*, user: User) -> QuerySet[Introduction]:
+    """Introductions of `user` to someone, open ones first, then the most recent."""
+    rows = Introduction.objects.filter(Q(member_low=user) | Q(member_high=user))
+    return (
+        visible(rows, user.pk)
+        .select_related("introducer__profile", "member_low__profile", "member_high__profile")
+        .order_by(_OPEN_FIRST, "-created_at", "-id")
+    )
+
+
+def made_queryset(*, user: User) -> QuerySet[Introduction]:
+    return (
+        visible(Introduction.objects.filter(introducer=user), user.pk)
+        .select_related("member_low__profile", "member_high__profile")
+        .order_by(_OPEN_FIRST, "-created_at", "-id")
+    )
+
+
+def _pair_reasons(introductions) -> dict[int, list[str]]:
+    """Shared-trait reasons for each introduction's two members (three queries in all)."""
+    introductions = list(introductions)
+    ids = {i.member_low_id for i in introductions} | {i.member_high_id for i in introductions}
+    traits = load_traits(ids) if ids else {}
+    out = {}
+    for intro in introductions:
+        a, b = traits.get(intro.member_low_id), traits.get(intro.member_high_id)
+        out[intro.pk] = reasons(affinity(a, b), limit=3) if a and b else []
+    return out
+
+
+def prefilled_note(*, a_id: int | None, b_id: int | None) -> str:
+    """The note an idea suggests for this pair (the introduce form's first value); the
+    caller passes only ids among the member's connections."""
+    if not a_id or not b_id or a_id == b_id:
+        return ""
+    traits = load_traits([a_id, b_id])
+    if a_id not in traits or b_id not in traits:
+        return ""
+    return suggested_note(reasons(affinity(traits[a_id], traits[b_id]), limit=3))
+
+
+def as_received(introductions, *, user: User) -> list[ReceivedIntroduction]:
+    introductions = list(introductions)
+    found = _pair_reasons(introductions)
+    items = []
+    for intro in introductions:
+        side = intro.side_of(user.pk)
+        other_side = "high" if side == "low" else "low"
+        status = public_status(intro)
+        items.append(
+            ReceivedIntroduction(
+                introduction=intro,
+                other=getattr(intro, f"member_{other_side}"),
+                introducer=intro.introducer,
+                status=status,
+                my_answer=getattr(intro, f"answer_{side}"),
+                other_accepted=status == WAITING
+                and getattr(intro, f"answer_{other_side}") == Answer.ACCEPTED,
+                reasons=found[intro.pk],
+            )
+        )
+    return items
+
+
+def as_made(introductions) -> list[MadeIntroduction]:
+    introductions = list(introductions)
+    found = _pair_reasons(introductions)
+    return [
+        MadeIntroduction(
+            introduction=intro,
+            sides=[
+                MadeSide(intro.member_low, _side_state(intro, intro.answer_low)),
+                MadeSide(intro.member_high, _side_state(intro, intro.answer_high)),
+            ],
+            status=public_status(intro),
+            reasons=found[intro.pk],
+        )
+        for intro in introductions
+    ]
+
+
+def pending_count(*, user: User) -> int:
+    """Introductions waiting for `user`'s answer (for a badge or a heading)."""
+    return visible(
+        Introduction.objects.filter(
+            Q(member_low=user, answer_low=Answer.PENDING)
+            | Q(member_high=user, answer_high=Answer.PENDING),
+            status=Status.OPEN,
+        ),
+        user.pk,
+    ).count()
+
+
+def connections_for_picker(*, user: User, q: str = "", include=(), limit: int = 200):
+    """The member's connections to choose from, by name; `include` ids are always kept
+    (the prefilled pair) so a search never drops a choice already made."""
+    people = selectors.connections_queryset(user.pk).filter(is_active=True)
+    if q:
+        people = people.filter(profile__name_key__contains=" ".join(q.split()).casefold())
+    chosen = [pk for pk in include if pk]
+    rows = list(people.select_related("profile").order_by("profile__name_key", "pk")[:limit])
+    missing = [pk for pk in chosen if pk not in {u.pk for u in rows}]
+    if missing:
+        extra = selectors.connections_queryset(user.pk).filter(pk__in=missing, is_active=True)
+        rows = list(extra.select_related("profile")) + rows
+    return rows
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    target: User
+    mutuals: list[User]
+
+
+def ask_options(*, requester: User, target_id: int) -> AskOptions:
+    """Whom `requester` may ask for an introduction to `target_id`: the connections they share."""
+    target = User.objects.select_related("profile").filter(pk=target_id, is_active=True).first()
+    if target is None or target.pk == requester.pk:
+        raise MemberNotFound
+    if selectors.is_blocked_either_way(requester.pk, target.pk):
+        raise MemberNotFound
+    if selectors.are_connected(requester.pk, target.pk):
+        raise Conflict(_("You are already connected."))
+    shared = selectors.mutual_connection_ids(
+        requester.pk, target.pk
+    ) - selectors.blocked_either_way_ids(requester.pk)
+    mutuals = list(
+        User.objects.filter(pk__in=shared, is_active=True)
+        .select_related("profile")
+        .order_by("profile__name_key")[:50]
+    )
+    return AskOptions(target=target, mutuals=mutuals)
