@@ -50,12 +50,18 @@ KEEP_SERVED = DEFAULT_PARAMS.keep
 SPARE_ROWS = 5
 # Mutual connections shown as faces on a card (the query reads this many).
 FACES = 2
+# The background refresh of one member reads the graph with SQL: the same walk budget
+# as the full recompute, over a fixed sample of at most 100 of the member's connections
+# (counting the degrees of all 5,000 connections of a hub would cost more than the walk).
+REFRESH_PARAMS = Params(neighbour_sample=100)
 # A page that has nothing stored yet ranks live while the member waits: tighter bounds
 # than the background refresh (which then stores the full ranking).
-LIVE_PARAMS = Params(neighbour_sample=60, expand_cap=80, shortlist=40, circle_pool=8)
+LIVE_PARAMS = Params(
+    neighbour_sample=60, expand_cap=80, walk_budget=None, shortlist=40, circle_pool=8
+)
 
 
-def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:
+def live_suggestions(user_id: int, *, params: Params = REFRESH_PARAMS) -> list[Ranked]:
     """Rank suggestions for one member straight from the graph (bounded reads), with
     the graph scoring the last full recompute chose for the community."""
     params = replace(params, scoring=community_scoring())
