@@ -193,6 +193,68 @@ def test_ours_is_at_least_the_better_baseline_on_real_social_graphs(graph):
         assert ours.recall >= result.score(baseline).recall, (graph, result)
 
 
+def test_ours_is_at_least_the_better_baseline_on_the_davis_co_attendance_graph():
+    """A co-membership graph like co-authorship (women linked by the events they
+    attended together, networkx's Davis southern women), seeds 1-5."""
+    import networkx
+
+    davis = networkx.davis_southern_women_graph()
+    women = [n for n, data in davis.nodes(data=True) if data["bipartite"] == 0]
+    g = networkx.convert_node_labels_to_integers(networkx.bipartite.projected_graph(davis, women))
+    edges = sorted((min(a, b), max(a, b)) for a, b in g.edges())
+    for seed in range(1, 6):
+        result = evaluate(edges, seed=seed)
+        best = max(result.score(b).hits for b in ("Adamic–Adar", "resource allocation"))
+        assert result.score("ours (graph only)").hits >= best, (seed, result)
+
+
+def test_a_hub_is_walked_whole_while_the_budget_allows():
+    """The first version read at most 100 of a hub's connections, so a candidate known
+    through the hub and one other could miss the shortlist: with the walk's budget
+    the hub's 400 are read whole and ours is exactly Adamic–Adar."""
+    from guanxi.network.suggestions.rank import ADAMIC_ADAR, Params, rank
+
+    rng = random.Random(7)
+    hub = 0
+    edges = {(hub, n) for n in range(1, 401)}
+    while len(edges) < 1600:
+        a, b = sorted(rng.sample(range(1, 401), 2))
+        edges.add((a, b))
+    graph = MemoryGraph.from_edges(sorted(edges))
+    params = Params(keep=10, scoring=ADAMIC_ADAR)
+    for member in range(1, 60):
+        ours = [r.user_id for r in rank(member, graph, params=params)][:10]
+        assert ours == adamic_adar_ranking(graph, member, 10), member
+
+
+def test_the_budget_cuts_only_the_longest_lists_to_one_length():
+    from guanxi.network.suggestions.rank import water_fill
+
+    assert water_fill([3, 5, 400], budget=10_000) == 400  # everything fits: read whole
+    assert water_fill([3, 5, 400], budget=108) == 100  # 3 + 5 whole, the hub cut to 100
+    assert water_fill([50, 50, 50], budget=90) == 30
+    assert water_fill([], budget=10) == 1
+    assert water_fill([1000, 1000], budget=1) == 1
+
+
+def test_calibration_ranks_each_way_as_rank_does():
+    """graph_rankings reads the walk once for the three scorings; each list is the
+    one rank() gives with that scoring."""
+    from dataclasses import replace
+
+    from guanxi.network.suggestions.rank import DEFAULT_PARAMS, SCORINGS, graph_rankings, rank
+
+    rng = random.Random(11)
+    edges = sorted({tuple(sorted(rng.sample(range(120), 2))) for _ in range(900)})
+    graph = MemoryGraph.from_edges(edges)
+    scorings = list(SCORINGS.values())
+    for member in range(0, 120, 7):
+        tops = graph_rankings(member, graph, scorings, DEFAULT_PARAMS, 10)
+        for scoring in scorings:
+            params = replace(DEFAULT_PARAMS, scoring=scoring, keep=10)
+            assert tops[scoring.name] == [r.user_id for r in rank(member, graph, params=params)]
+
+
 @pytest.mark.django_db
 def test_command_reports_bad_lines_and_scores(tmp_path):
     path = tmp_path / "edges.txt"

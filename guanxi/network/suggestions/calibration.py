@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import replace
 
-from guanxi.network.suggestions.rank import DEFAULT_PARAMS, SCORINGS, GraphScoring, Params, rank
+from guanxi.network.suggestions.rank import (
+    DEFAULT_PARAMS,
+    SCORINGS,
+    GraphScoring,
+    Params,
+    graph_rankings,
+)
 from guanxi.network.suggestions.recompute import MemoryGraph
 
 Edge = tuple[int, int]
@@ -58,10 +63,11 @@ def choose_scoring(
         members = sorted(targets)
         if len(members) > sample:
             members = sorted(random.Random(seed).sample(members, sample))
-        for name, scoring in SCORINGS.items():
-            scored = replace(params, scoring=scoring, keep=k)
-            for member in members:
-                top = {r.user_id for r in rank(member, validation, params=scored)[:k]}
-                found[name] += len(top & targets[member])
+        scorings = list(SCORINGS.values())
+        for member in members:
+            # One walk per member for the three scorings (rank.graph_rankings).
+            tops = graph_rankings(member, validation, scorings, params, k)
+            for name, top in tops.items():
+                found[name] += len(set(top) & targets[member])
     best = max(SCORINGS, key=lambda name: found[name])  # the first of equals
     return SCORINGS[best], found

@@ -17,10 +17,14 @@ Score = graph + traits:
   w / ln(2 + how many members share it) so rare ones weigh more; complementary
   "open to" (one hiring, the other looking...) adds a fixed amount.
 
-Cost is bounded whatever the degrees: at most `neighbour_sample` of the member's
-connections are expanded, each contributing at most `expand_cap` of its own; the best
-`shortlist` candidates (plus a few members from the same company, school or rarest
-tags) are then rescored exactly, with their true mutual connections.
+Cost is bounded whatever the degrees. The friends-of-friends walk reads at most
+`walk_budget` connections of the member's connections: every list that fits is read
+whole, and when the lists add up to more, the longest (hubs') are cut to one common
+length, a fixed random sample, so that the total fits (water-filling). The live path,
+which must answer while the member waits, first samples `neighbour_sample` of the
+member's connections and cuts each list at `expand_cap`. The best `shortlist`
+candidates (plus a few members from the same company, school or rarest tags) are then
+rescored exactly, with their true mutual connections.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import neg
 from typing import Protocol
 
 from guanxi.network.affinity import COMPLEMENTS, Traits
@@ -63,10 +68,11 @@ SCORINGS = {s.name: s for s in (RESOURCE_ALLOCATION, CIRCLES, ADAMIC_ADAR)}
 
 @dataclass(frozen=True)
 class Params:
-    # Chosen with `guanxi evaluate_suggestions` on the 100k benchmark graph: larger
-    # values cost more time for no better recall (see docs/PERFORMANCE.md).
-    neighbour_sample: int = 100  # of the member's connections, expanded at most
-    expand_cap: int = 100  # of each expanded connection's own connections, read at most
+    # Chosen with `guanxi evaluate_suggestions` (docs/PERFORMANCE.md). The full
+    # recompute walks every connection with a budget; the live path samples.
+    neighbour_sample: int | None = None  # of the member's connections expanded (None: all)
+    expand_cap: int = 100  # without a budget: of each connection's own, read at most
+    walk_budget: int | None = 10_000  # connections' connections read in all (water-filling)
     shortlist: int = 60  # best graph candidates rescored exactly
     circle_pool: int = 10  # members drawn from each shared company / school / rare tag
     rare_tags: int = 3  # how many of the member's rarest tags draw candidates
@@ -205,11 +211,72 @@ def trait_score(me: Traits, other: Traits, sizes: CircleSizes) -> float:
     return TraitScorer(me, sizes)(other)
 
 
-def sample_neighbours(user_id: int, neighbours: Sequence[int], size: int) -> list[int]:
+def sample_neighbours(user_id: int, neighbours: Sequence[int], size: int | None) -> list[int]:
     """A fixed random subset: the same member gets the same sample every time."""
-    if len(neighbours) <= size:
+    if size is None or len(neighbours) <= size:
         return list(neighbours)
     return random.Random(user_id).sample(sorted(neighbours), size)
+
+
+def water_fill(degrees: Iterable[int], budget: int) -> int:
+    """The largest cap c such that reading min(degree, c) connections of each expanded
+    connection reads at most `budget` in all (at least 1): lists that fit are read
+    whole and only the longest are cut, all to the same length."""
+    ordered = sorted(degrees)
+    left, remaining = budget, len(ordered)
+    for degree in ordered:
+        share = left // remaining
+        if degree > share:
+            return max(share, 1)  # this one and every longer one get `share`
+        left -= degree
+        remaining -= 1
+    return max(ordered, default=1)  # everything fits
+
+
+Walk = list[tuple[int, Sequence[int]]]  # (z, the connections of z that were read)
+
+
+def walk(
+    user_id: int, graph: GraphSource, neighbours: Sequence[int], params: Params
+) -> tuple[Walk, dict[int, int]]:
+    """The friends-of-friends walk (bounded, see the module's docstring), and the
+    degrees learnt on the way."""
+    expanded = sample_neighbours(user_id, neighbours, params.neighbour_sample)
+    degrees = graph.degrees(expanded)
+    cap = params.expand_cap
+    if params.walk_budget is not None:
+        cap = water_fill((degrees.get(z, 0) for z in expanded), params.walk_budget)
+    return list(graph.expand(expanded, degrees, cap)), degrees
+
+
+def shortlist_from(
+    user_id: int,
+    paths: Walk,
+    degrees: Mapping[int, int],
+    neighbours: Iterable[int],
+    excluded: Iterable[int],
+    scoring: GraphScoring,
+    size: int,
+) -> list[int]:
+    """The best `size` candidates of a walk by the scoring's weights (without the
+    circle term, which needs the mutual connections' own links), ties to the lower id
+    as the classic rankings break them."""
+    weight = scoring.weight
+    totals: dict[int, float] = defaultdict(float)
+    for z, theirs in paths:
+        w = weight(degrees.get(z, 0))
+        if not w:
+            continue
+        for candidate in theirs:
+            totals[candidate] += w
+    for gone in excluded:
+        totals.pop(gone, None)
+    for gone in neighbours:
+        totals.pop(gone, None)
+    totals.pop(user_id, None)
+    # (score, -id) tuples compare in C: no key function call per candidate.
+    best = heapq.nlargest(size, zip(totals.values(), map(neg, totals.keys()), strict=True))
+    return [-negated for _score, negated in best]
 
 
 def graph_candidates(
@@ -219,25 +286,13 @@ def graph_candidates(
     excluded: set[int],
     params: Params,
 ) -> tuple[list[int], dict[int, int]]:
-    """The best `shortlist` friends-of-friends by (sampled) Adamic–Adar, and the
+    """The best `shortlist` friends-of-friends by the walk's partial scores, and the
     degrees learnt on the way."""
-    expanded = sample_neighbours(user_id, neighbours, params.neighbour_sample)
-    degrees = graph.degrees(expanded)
-    totals: dict[int, float] = defaultdict(float)
-    for z, theirs in graph.expand(expanded, degrees, params.expand_cap):
-        weight = params.scoring.weight(degrees.get(z, 0))
-        if not weight:
-            continue
-        for candidate in theirs:
-            totals[candidate] += weight
-    for gone in excluded:
-        totals.pop(gone, None)
-    for gone in neighbours:
-        totals.pop(gone, None)
-    totals.pop(user_id, None)
-    # (score, id) tuples compare in C: no key function call per candidate.
-    best = heapq.nlargest(params.shortlist, zip(totals.values(), totals.keys(), strict=True))
-    return [candidate for _score, candidate in best], degrees
+    paths, degrees = walk(user_id, graph, neighbours, params)
+    shortlist = shortlist_from(
+        user_id, paths, degrees, neighbours, excluded, params.scoring, params.shortlist
+    )
+    return shortlist, degrees
 
 
 def rank(
@@ -314,3 +369,55 @@ def rank(
         results.append(Ranked(candidate, score, len(zs), from_graph, bonus))
     results.sort(key=lambda r: (-r.score, r.user_id))
     return results[: params.keep]
+
+
+def graph_rankings(
+    user_id: int,
+    graph: GraphSource,
+    scorings: Sequence[GraphScoring],
+    params: Params = DEFAULT_PARAMS,
+    k: int = 10,
+) -> dict[str, list[int]]:
+    """The member's top `k` by each scoring, graph only: for each scoring the same
+    list as rank(user_id, graph, params=replace(params, scoring=...)), but the walk,
+    the mutual connections and their links are read once for all of them (the
+    calibration ranks every sampled member each way)."""
+    neighbours = graph.neighbours(user_id)
+    neighbour_set = set(neighbours)
+    paths, degrees = walk(user_id, graph, neighbours, params)
+    # The partial scores depend only on the weight's form (1/ln d or 1/d): scales and
+    # the circle term change no shortlist.
+    by_form: dict[bool, list[int]] = {}
+    shortlists: dict[str, list[int]] = {}
+    for scoring in scorings:
+        if scoring.logarithmic not in by_form:
+            by_form[scoring.logarithmic] = shortlist_from(
+                user_id, paths, degrees, neighbours, (), scoring, params.shortlist
+            )
+        shortlists[scoring.name] = by_form[scoring.logarithmic]
+    union = sorted({c for found in by_form.values() for c in found})
+    if not union:
+        return {scoring.name: [] for scoring in scorings}
+    mutual = graph.mutual_edges(user_id, neighbour_set, union, degrees)
+    mutual_ids = {z for zs in mutual.values() for z in zs}
+    unknown = mutual_ids - degrees.keys()
+    limit = getattr(graph, "degree_lookup_limit", None)
+    if unknown and (limit is None or len(unknown) <= limit):
+        degrees.update(graph.degrees(unknown))
+    among: dict[int, set[int]] = defaultdict(set)
+    if any(s.cluster for s in scorings) and (limit is None or len(mutual_ids) <= limit):
+        for a, b in graph.edges_among(mutual_ids):
+            among[a].add(b)
+            among[b].add(a)
+    found: dict[str, list[int]] = {}
+    for scoring in scorings:
+        sampled = [scoring.weight(d) for z, d in degrees.items() if z in neighbour_set]
+        typical = sum(sampled) / len(sampled) if sampled else 0.0
+        scored = []
+        for candidate in shortlists[scoring.name]:
+            score = graph_score(mutual.get(candidate, ()), scoring, degrees, among, typical)
+            if score > 0:
+                scored.append((-score, candidate))
+        scored.sort()
+        found[scoring.name] = [candidate for _score, candidate in scored[:k]]
+    return found

@@ -54,7 +54,7 @@ class MemoryGraph:
 
     def __init__(self, adjacency: Mapping[int, Sequence[int]]):
         self.adjacency = adjacency
-        self._samples: dict[int, list[int]] = {}
+        self._shuffled: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
 
     @classmethod
@@ -92,10 +92,14 @@ class MemoryGraph:
         for z in user_ids:
             theirs = self.adjacency.get(z, ())
             if len(theirs) > cap:
-                sample = self._samples.get(z)
-                if sample is None:
-                    sample = self._samples[z] = random.Random(z).sample(list(theirs), cap)
-                theirs = sample
+                # A fixed random order per hub, cut at the cap: the same member gets
+                # the same sample whatever cap the walk's budget leaves.
+                shuffled = self._shuffled.get(z)
+                if shuffled is None:
+                    shuffled = self._shuffled[z] = random.Random(z).sample(
+                        list(theirs), len(theirs)
+                    )
+                theirs = shuffled[:cap]
             yield z, theirs
 
     def mutual_edges(

@@ -46,10 +46,15 @@ SPARE_ROWS = 5
 FACES = 2
 # A page that has nothing stored yet ranks live while the member waits: tighter bounds
 # than the background refresh (which then stores the full ranking).
-LIVE_PARAMS = Params(neighbour_sample=60, expand_cap=80, shortlist=40, circle_pool=8)
+# The background refresh of one member reads the graph with SQL: the same walk budget
+# as the full recompute, over a fixed sample of at most 100 of the member's connections.
+REFRESH_PARAMS = Params(neighbour_sample=100)
+LIVE_PARAMS = Params(
+    neighbour_sample=60, expand_cap=80, walk_budget=None, shortlist=40, circle_pool=8
+)
 
 
-def live_suggestions(user_id: int, *, params: Params = DEFAULT_PARAMS) -> list[Ranked]:
+def live_suggestions(user_id: int, *, params: Params = REFRESH_PARAMS) -> list[Ranked]:
     """Rank suggestions for one member straight from the graph (bounded reads), with
     the graph scoring the last full recompute chose for the community."""
     params = replace(params, scoring=community_scoring())
