@@ -1,0 +1,53 @@
+"""The HTTP benchmark (bench/http/run.py) runs end to end on a tiny community: it builds
+the dataset, serves it with `guanxi serve`, signs viewers in and measures every page."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# The CLI's own cache: the tiny dataset is built once per machine (most of that is
+# `migrate` loading the gazetteer), later runs reuse it.
+DATA_ROOT = ROOT / "var" / "bench"
+PAGES = {
+    "/healthz",
+    "profile page (random member)",
+    "home page",
+    "directory, skill + city",
+    "directory",
+    "suggestions API (token)",
+    "/network/shared/",
+}
+
+
+def test_http_bench_runs_every_page(tmp_path):
+    out = tmp_path / "report.json"
+    markdown = tmp_path / "report.md"
+    command = [
+        *(sys.executable, str(ROOT / "bench" / "http" / "run.py"), "--members", "120"),
+        *("--edges", "900", "--degrees", "10,30", "--data-root", str(DATA_ROOT)),
+        *("--seconds", "0.3", "--requests", "6", "--cpu-requests", "2", "--cpu-seconds", "0.3"),
+        *("--concurrency", "2", "--json", str(out), "--out", str(markdown)),
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+
+    report = json.loads(out.read_text())
+    assert report["members"] == 120
+    assert report["healthz_throughput"] > 0
+    rows = report["rows"]
+    assert {row["page"] for row in rows} == PAGES
+    for row in rows:
+        assert row["count"] > 0, row
+        assert row["cpu_count"] > 0, row
+        assert row["cpu_median"] > 0, row
+        assert row["errors"] == {}, row
+    # Degree-sensitive pages are measured once per degree; the directory's other cases once.
+    assert sum(row["page"] == "home page" for row in rows) == 2
+    assert sum(row["page"] == "directory" for row in rows) == 15
+    table = markdown.read_text()
+    assert "| /healthz | visitor |" in table
+    assert "ratio to /healthz" in table
