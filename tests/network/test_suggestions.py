@@ -329,7 +329,7 @@ def test_sampling_caps_keep_hub_expansion_bounded(alice, graph):
 
 def test_a_small_walk_budget_keeps_the_counts_exact(alice, graph):
     # Four reads in all: the hub's list is cut, mutual counts are still exact.
-    ranked = suggestions.live_suggestions(alice.pk, params=Params(walk_budget=4, shortlist=5))
+    ranked = served.live_suggestions(alice.pk, params=Params(walk_budget=4, shortlist=5))
     assert 0 < len(ranked) <= 5
     counts = {r.user_id: r.mutual_count for r in ranked}
     if graph["two"].pk in counts:
