@@ -11,6 +11,7 @@ from guanxi.accounts.models import Profile, ProfileTag, Tag
 from guanxi.network import selectors, services
 from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Introduction
+from guanxi.places.selectors import place_id_for_text
 
 pytestmark = [pytest.mark.browser]
 
@@ -20,7 +21,10 @@ def cast(alice, bob, carol, dave):
     """Alice knows Bob, Carol and Dave; Bob and Carol share a city and an interest."""
     for member in (bob, carol, dave):
         services.connect_members(a=alice, b=member)
-    Profile.objects.filter(user__in=[bob, carol]).update(city="Hangzhou", city_key="hangzhou")
+    # A shared city is a shared gazetteer place, not equal typed text.
+    Profile.objects.filter(user__in=[bob, carol]).update(
+        city="Hangzhou", city_key="hangzhou", place_id=place_id_for_text("Hangzhou")
+    )
     edtech = Tag.objects.create(name="edtech", key="edtech")
     for member in (bob, carol):
         ProfileTag.objects.create(profile_id=member.pk, tag=edtech, kind=ProfileTag.Kind.INTEREST)
