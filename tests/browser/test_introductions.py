@@ -13,7 +13,7 @@ from guanxi.network.introductions import services as intro
 from guanxi.network.models import Connection, Introduction
 from guanxi.places.selectors import place_id_for_text
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("gazetteer")]
 
 
 @pytest.fixture
