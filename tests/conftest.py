@@ -31,12 +31,13 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def gazetteer(django_db_setup, django_db_blocker):
     """The GeoNames places that a migration loads. Tests that run outside a transaction
     (live_server, transaction=True) end by emptying every table, places included, so
-    put them back when they are missing. List it before `db` (usefixtures("gazetteer",
-    "db")): loaded inside a test's transaction, they would be rolled back with it."""
+    put them back when they are missing, before every test: a shared city is a shared
+    place, so any test on the same xdist worker may need them. Autouse fixtures run
+    before `db`; loaded inside a test's transaction, they would be rolled back with it."""
     from guanxi.places import gazetteer as loader
     from guanxi.places.models import Place, PlaceName
 
