@@ -31,13 +31,21 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def gazetteer(django_db_setup, django_db_blocker):
+def gazetteer(request, django_db_blocker):
     """The GeoNames places that a migration loads. Tests that run outside a transaction
     (live_server, transaction=True) end by emptying every table, places included, so
     put them back when they are missing, before every test: a shared city is a shared
     place, so any test on the same xdist worker may need them. Autouse fixtures run
     before `db`; loaded inside a test's transaction, they would be rolled back with it."""
+    if not request.node.get_closest_marker("django_db") and not (
+        DB_FIXTURES & set(request.fixturenames)
+    ):
+        return  # a test without the database (it may run a server of its own)
+    request.getfixturevalue("django_db_setup")
     from guanxi.places import gazetteer as loader
     from guanxi.places.models import Place, PlaceName
 
