@@ -47,34 +47,31 @@ class Plan:
 def _django(data_dir: Path) -> None:
     from dataset import server_environment
 
-    os.environ.update(server_environment(data_dir))
+    env = server_environment(data_dir)
+    for name in set(os.environ) - set(env):  # DATABASE_URL, REDIS_URL of the caller
+        del os.environ[name]
+    os.environ.update(env)
     import django
 
     django.setup()
 
 
-def _directory_bench():
-    """bench/directory_bench.py's documented directory cases (one definition)."""
-    spec = importlib.util.spec_from_file_location(
-        "directory_bench", ROOT / "bench" / "directory_bench.py"
-    )
+def _bench_module(name: str):
+    """Another bench script as a module (one definition of what it already does)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def degrees() -> dict[int, int]:
-    from django.db import connection
+def _directory_bench():
+    """bench/directory_bench.py's documented directory cases (one definition)."""
+    return _bench_module("directory_bench")
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT u, SUM(n) FROM ("
-            " SELECT user_low_id AS u, COUNT(*) AS n FROM network_connection GROUP BY user_low_id"
-            " UNION ALL"
-            " SELECT user_high_id AS u, COUNT(*) AS n FROM network_connection GROUP BY user_high_id"
-            ") AS d GROUP BY u"
-        )
-        return {int(u): int(n) for u, n in cursor.fetchall()}
+
+def degrees() -> dict[int, int]:
+    """Each member's number of connections: bench/network_bench.py's query."""
+    return _bench_module("network_bench").degrees()
 
 
 def _pick(degree: dict[int, int], active: set[int], target: int, rng: random.Random) -> list[int]:

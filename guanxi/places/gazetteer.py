@@ -211,3 +211,14 @@ def _copy(cursor, target: str, rows: list[tuple]) -> None:
     with cursor.copy(f"COPY {target} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def migrate_load(apps, schema_editor) -> None:
+    """RunPython forward of the migration that loads the gazetteer."""
+    load(apps.get_model("places", "Place"), apps.get_model("places", "PlaceName"))
+
+
+def migrate_unload(apps, schema_editor) -> None:
+    """RunPython backward: empty both tables."""
+    apps.get_model("places", "PlaceName").objects.all().delete()
+    apps.get_model("places", "Place").objects.all().delete()

@@ -4,7 +4,6 @@ the dataset, serves it with `guanxi serve`, signs viewers in and measures every 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,12 +32,7 @@ def test_http_bench_runs_every_page(tmp_path):
         *("--seconds", "0.3", "--requests", "6", "--cpu-requests", "2", "--cpu-seconds", "0.3"),
         *("--concurrency", "2", "--json", str(out), "--out", str(markdown)),
     ]
-    # The bench measures the default single-machine run (its own SQLite dataset, no
-    # Redis), also when the suite itself runs on PostgreSQL + Redis.
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    finished = subprocess.run(
-        command, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env
-    )
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
 
     report = json.loads(out.read_text())

@@ -12,16 +12,7 @@ depends on this one and still finds the places loaded.
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def load_gazetteer(apps, schema_editor):
-    from guanxi.places import gazetteer
-
-    gazetteer.load(apps.get_model("places", "Place"), apps.get_model("places", "PlaceName"))
-
-
-def unload_gazetteer(apps, schema_editor):
-    apps.get_model("places", "PlaceName").objects.all().delete()
-    apps.get_model("places", "Place").objects.all().delete()
+from guanxi.places import gazetteer
 
 
 class Migration(migrations.Migration):
@@ -41,5 +32,5 @@ class Migration(migrations.Migration):
                 to="places.place",
             ),
         ),
-        migrations.RunPython(load_gazetteer, unload_gazetteer),
+        migrations.RunPython(gazetteer.migrate_load, gazetteer.migrate_unload),
     ]
