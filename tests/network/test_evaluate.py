@@ -235,6 +235,26 @@ def test_ours_is_at_least_the_better_baseline_on_real_social_graphs(graph):
         assert ours.recall >= result.score(baseline).recall, (graph, result)
 
 
+def test_ours_never_loses_to_resource_allocation_on_les_miserables_whatever_the_seed():
+    """Les Misérables co-appearances (networkx): resource allocation beats Adamic–Adar
+    on some splits. Calibration used to follow near ties on the validation split and
+    then lose to resource allocation on the test split (seeds 1-20: 0.879 against
+    0.880); it now keeps resource allocation unless another is clearly better, so ours
+    finds at least what each classic score finds, on every split."""
+    import networkx
+
+    g = networkx.convert_node_labels_to_integers(networkx.les_miserables_graph())
+    edges = sorted((min(a, b), max(a, b)) for a, b in g.edges() if a != b)
+    ra_ahead = 0
+    for seed in (42, *range(1, 21)):
+        result = evaluate(edges, seed=seed)
+        ours = result.score("ours (graph only)").hits
+        ra, aa = (result.score(n).hits for n in ("resource allocation", "Adamic–Adar"))
+        assert ours >= ra and ours >= aa, (seed, result)
+        ra_ahead += ra > aa
+    assert ra_ahead >= 2  # the graph does tell the two apart
+
+
 def test_ours_is_at_least_the_better_baseline_on_the_davis_co_attendance_graph():
     """A co-membership graph like co-authorship (women linked by the events they
     attended together, networkx's Davis southern women), seeds 1-5."""
