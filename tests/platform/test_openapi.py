@@ -82,6 +82,30 @@ def test_every_people_list_shares_the_one_member_card(document):
     assert suggestion["mutual_connections"]["items"]["$ref"] == card
 
 
+def _resolve(document: dict, schema: dict) -> dict:
+    ref = schema.get("$ref", "")
+    return document["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
+
+
+def test_every_list_answers_the_one_envelope(document):
+    """No operation answers a bare array: every list is a ListPage (items, next, count,
+    count_is), so clients page every list the same way."""
+    envelope = {"items", "next", "count", "count_is"}
+    lists = 0
+    for path, method, operation in _operations(document):
+        for status, response in operation["responses"].items():
+            content = response.get("content", {}).get("application/json")
+            if not content or not status.startswith("2"):
+                continue
+            schema = _resolve(document, content["schema"])
+            assert schema.get("type") != "array", (method, path, status)
+            if "items" in schema.get("properties", {}):
+                lists += 1
+                assert envelope <= set(schema["properties"]), (method, path)
+                assert schema["properties"]["items"]["type"] == "array", (method, path)
+    assert lists >= 15
+
+
 def test_every_operation_documents_its_errors(document):
     for path, method, operation in _operations(document):
         responses = operation["responses"]

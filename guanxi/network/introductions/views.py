@@ -81,7 +81,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
     show = "made" if request.GET.get("show") == "made" else "received"
     if show == "made":
         page = page_of(request, selectors.made_queryset(user=request.user), per_page=PER_PAGE)
-        items = selectors.as_made(page.object_list)
+        items = selectors.as_made(page.object_list, user=request.user)
     else:
         page = page_of(request, selectors.received_queryset(user=request.user), per_page=PER_PAGE)
         items = selectors.as_received(page.object_list, user=request.user)
