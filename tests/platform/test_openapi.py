@@ -80,6 +80,10 @@ def test_every_people_list_shares_the_one_member_card(document):
     assert schemas["IdeaOut"]["properties"]["a"]["$ref"] == card
     suggestion = schemas["SuggestionOut"]["properties"]
     assert suggestion["mutual_connections"]["items"]["$ref"] == card
+    actor = schemas["NotificationOut"]["properties"]["actor"]
+    assert {"$ref": card} in actor["anyOf"] and {"type": "null"} in actor["anyOf"]
+    received = schemas["ReceivedOut"]["properties"]
+    assert received["other"]["$ref"] == card
 
 
 def _resolve(document: dict, schema: dict) -> dict:
