@@ -244,21 +244,21 @@ def connections_for_picker(*, user: User, q: str = "", include=(), limit: int = 
 
 @dataclass(frozen=True)
 class AskOptions:
-    target: User
+    target: MemberCard
     mutuals: list[User]
 
 
 def ask_options(*, requester: User, target_id: int) -> AskOptions:
     """Whom `requester` may ask for an introduction to `target_id`: the connections they share."""
-    target = User.objects.select_related("profile").filter(pk=target_id, is_active=True).first()
-    if target is None or target.pk == requester.pk:
+    # The card leaves out unknown and inactive members and blocks either way: all unknown.
+    cards = member_cards(viewer=requester, ids=[target_id]) if target_id != requester.pk else []
+    if not cards:
         raise MemberNotFound
-    if selectors.is_blocked_either_way(requester.pk, target.pk):
-        raise MemberNotFound
-    if selectors.are_connected(requester.pk, target.pk):
+    target = cards[0]
+    if selectors.are_connected(requester.pk, target.id):
         raise Conflict(_("You are already connected."))
     shared = selectors.mutual_connection_ids(
-        requester.pk, target.pk
+        requester.pk, target.id
     ) - selectors.blocked_either_way_ids(requester.pk)
     mutuals = list(
         User.objects.filter(pk__in=shared, is_active=True)
