@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 
 
@@ -61,6 +64,12 @@ def blocked_either_way_ids(user_id: int) -> set[int]:
 def blocks_made(user_id: int) -> QuerySet[Block]:
     """The blocks `user_id` made (their block list)."""
     return Block.objects.filter(blocker_id=user_id)
+
+
+def blocked_ids(user_id: int) -> QuerySet:
+    """The ids of the members `user_id` blocked, latest block first (for a page of
+    cards: member_cards(..., keep_blocked=True))."""
+    return blocks_made(user_id).order_by("-created_at", "-pk").values_list("blocked_id", flat=True)
 
 
 def is_blocked_either_way(a_id: int, b_id: int) -> bool:
@@ -290,36 +299,65 @@ def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relations
 
 def invitations_received(user_id: int) -> QuerySet[ConnectionRequest]:
     """Open invitations waiting for the member (ignored ones are out of sight), newest first."""
-    return (
-        ConnectionRequest.objects.filter(
-            recipient_id=user_id, status=ConnectionRequest.Status.PENDING, sender__is_active=True
-        )
-        .select_related("sender__profile")
-        .order_by("-created_at")
-    )
+    return ConnectionRequest.objects.filter(
+        recipient_id=user_id, status=ConnectionRequest.Status.PENDING, sender__is_active=True
+    ).order_by("-created_at", "-pk")
 
 
 def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
     """The member's open invitations (ignored ones still look pending to the sender)."""
-    return (
-        ConnectionRequest.objects.filter(sender_id=user_id, recipient__is_active=True)
-        .select_related("recipient__profile")
-        .order_by("-created_at")
+    return ConnectionRequest.objects.filter(sender_id=user_id, recipient__is_active=True).order_by(
+        "-created_at", "-pk"
     )
 
 
-def invitation_counterpart(user_id: int, request_id: int) -> User | None:
-    """The other member of an invitation the member sent or received (None: not theirs)."""
+@dataclass(frozen=True)
+class InvitationItem:
+    """An invitation in a list, with the other member's card. The note is the
+    recipient's to read; the sender sees their own."""
+
+    pk: int
+    member: MemberCard
+    note: str
+    created_at: datetime
+    received: bool
+
+
+def invitation_items(
+    viewer: User, rows: Iterable[ConnectionRequest], *, received: bool
+) -> list[InvitationItem]:
+    """Invitations `viewer` received (or sent) as list items, the other members' cards
+    built in one batch (at most three queries whatever the number)."""
+    rows = list(rows)
+    others = [row.sender_id if received else row.recipient_id for row in rows]
+    cards = {card.id: card for card in member_cards(viewer=viewer, ids=others)}
+    return [
+        InvitationItem(
+            pk=row.pk,
+            member=cards[other],
+            note=row.note,
+            created_at=row.created_at,
+            received=received,
+        )
+        for row, other in zip(rows, others, strict=True)
+        if other in cards
+    ]
+
+
+def invitation_counterpart(viewer: User, request_id: int) -> MemberCard | None:
+    """The card of the other member of an invitation `viewer` sent or received (None: not
+    theirs, or a member they no longer see)."""
     row = (
         ConnectionRequest.objects.filter(pk=request_id)
-        .filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
+        .filter(Q(sender_id=viewer.pk) | Q(recipient_id=viewer.pk))
         .values_list("sender_id", "recipient_id")
         .first()
     )
     if row is None:
         return None
-    other_id = row[1] if row[0] == user_id else row[0]
-    return User.objects.select_related("profile").filter(pk=other_id, is_active=True).first()
+    other_id = row[1] if row[0] == viewer.pk else row[0]
+    cards = member_cards(viewer=viewer, ids=[other_id])
+    return cards[0] if cards else None
 
 
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:
