@@ -118,10 +118,17 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     profile: Profile = owner.profile
     audience = audience_of(viewer)
     is_owner = audience.viewer_id == owner.pk
-    connected = audience.is_connected_to(owner.pk)
+    # Whether the two are connected only matters for a section shown to connections
+    # alone, so it is looked up (one query) only when the profile has one.
+    connected: list[bool] = []
 
     def visible(section: str) -> bool:
-        return audience.sees(profile.visibility_of(section), owner.pk, connected=connected)
+        level = profile.visibility_of(section)
+        if level != Visibility.CONNECTIONS or audience.viewer_id in (None, owner.pk):
+            return audience.sees(level, owner.pk)
+        if not connected:
+            connected.append(audience.is_connected_to(owner.pk))
+        return audience.sees(level, owner.pk, connected=connected[0])
 
     parts: dict = {}
     if visible("about"):

@@ -90,8 +90,9 @@ def mutual_connection_ids(a_id: int, b_id: int) -> set[int]:
     return connection_ids(a_id) & connection_ids(b_id)
 
 
-def may_see_connections(viewer, owner_id: int) -> bool:
-    """Whether `viewer` may list `owner_id`'s connections (their privacy setting decides)."""
+def may_see_connections(viewer, owner_id: int, *, connected: bool | None = None) -> bool:
+    """Whether `viewer` may list `owner_id`'s connections (their privacy setting decides).
+    `connected`: whether the two are connected, when the caller knows already."""
     if not viewer.is_authenticated:
         return False
     if viewer.pk == owner_id:
@@ -100,7 +101,7 @@ def may_see_connections(viewer, owner_id: int) -> bool:
     if audience == PrivacySettings.ListAudience.MEMBERS:
         return True
     if audience == PrivacySettings.ListAudience.CONNECTIONS:
-        return are_connected(viewer.pk, owner_id)
+        return are_connected(viewer.pk, owner_id) if connected is None else connected
     return False
 
 

@@ -18,8 +18,10 @@ def relationship_context(context, member) -> dict:
     data = {"member": member, "viewer": viewer, "request": request, "rel": None}
     if viewer is not None and viewer.is_authenticated and viewer.pk != member.pk:
         data["rel"] = selectors.relationship(viewer.pk, member.pk)
+    # The panel has just read whether the two are connected: not asked a second time.
+    connected = data["rel"].connected if data["rel"] else None
     data["may_see_connections"] = (
-        selectors.may_see_connections(viewer, member.pk) if viewer else False
+        selectors.may_see_connections(viewer, member.pk, connected=connected) if viewer else False
     )
     return data
 
