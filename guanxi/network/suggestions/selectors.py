@@ -106,7 +106,7 @@ class CardProfile:
     initials = Profile.initials  # the same property, over display_name
 
     @property
-    def photo_url(self) -> str | None:  # what includes/avatar.html reads
+    def photo_url(self) -> str | None:  # what {% avatar %} reads
         return self.photo.url if self.photo else None
 
 
