@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.urls import reverse
 
 from guanxi.accounts.models import Profile, User
 from guanxi.accounts.selectors import MemberCard, member_cards
@@ -71,6 +72,9 @@ class SuggestionCard:
     mutual_count: int  # counted when the card is shown
     score: float
     mutuals: list[CardMember]  # the first FACES mutual connections, shown as faces
+    # The card's buttons (site-relative), built once per list rather than reversed per card.
+    dismiss_url: str = ""
+    introduce_url: str = ""
 
     @property
     def degree(self) -> int | None:
@@ -254,6 +258,8 @@ def _cards(viewer: User, rows: list[tuple[int, int, float]], limit: int) -> list
     mine = traits.get(viewer_id)
     cards: list[SuggestionCard] = []
     changed = False
+    dismiss_url = _member_url("network_suggestion_dismiss")
+    introduce_url = _member_url("network_introduction_ask")
     for uid, stored_count, score in rows:
         if uid not in members:
             continue
@@ -266,10 +272,30 @@ def _cards(viewer: User, rows: list[tuple[int, int, float]], limit: int) -> list
             changed = True
             continue
         if len(cards) < limit:
-            cards.append(SuggestionCard(members[uid], said, mutual_count, score, faces))
+            cards.append(
+                SuggestionCard(
+                    members[uid],
+                    said,
+                    mutual_count,
+                    score,
+                    faces,
+                    dismiss_url=dismiss_url(uid),
+                    introduce_url=introduce_url(uid) if mutual_count else "",
+                )
+            )
     if changed:
         _refresh_later(viewer_id)
     return cards
+
+
+_ID = 987654321  # stands for a member id while a URL pattern is reversed once
+
+
+def _member_url(name: str):
+    """The URL `name` takes a member's `user_id` in, as a function of the id: one
+    reverse() for a list of cards instead of one per card."""
+    head, _sep, tail = reverse(name, kwargs={"user_id": _ID}).partition(str(_ID))
+    return lambda user_id: f"{head}{user_id}{tail}"
 
 
 def _refresh_later(user_id: int) -> None:
