@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,7 @@ class ChecklistItem:
     key: str  # the profile-editor section it links to
     label: str | Promise  # translated when shown
     done: bool
+    url: str = ""  # that section's editor (site-relative)
 
 
 @dataclass(frozen=True)
@@ -163,17 +165,23 @@ def profile_completeness(*, user: User) -> tuple[Profile | None, Completeness]:
     )
     if profile is None:
         return None, Completeness(items=[])
+    # One reverse() for the nine links: each is the editor's URL with its section's slug.
+    head, _sep, tail = reverse(
+        "profile_edit_section", kwargs={"section": "x-section-x"}
+    ).rpartition("x-section-x")
+
+    def item(key: str, label: str | Promise, done: bool) -> ChecklistItem:
+        return ChecklistItem(key, label, done, url=f"{head}{key}{tail}")
+
     items = [
-        ChecklistItem("basics", _("Add a headline"), bool(profile.headline)),
-        ChecklistItem("photo", _("Upload a photo"), bool(profile.photo)),
-        ChecklistItem("about", _("Write a few lines about yourself"), bool(profile.about)),
-        ChecklistItem("location", _("Say where you are based"), bool(profile.city)),
-        ChecklistItem(
-            "work", _("Add your current work"), bool(profile.company or profile.position)
-        ),
-        ChecklistItem("experience", _("Add your experience"), profile.has_experience),
-        ChecklistItem("education", _("Add your education"), profile.has_education),
-        ChecklistItem("skills", _("List your skills"), profile.has_skills),
-        ChecklistItem("interests", _("Share your interests"), profile.has_interests),
+        item("basics", _("Add a headline"), bool(profile.headline)),
+        item("photo", _("Upload a photo"), bool(profile.photo)),
+        item("about", _("Write a few lines about yourself"), bool(profile.about)),
+        item("location", _("Say where you are based"), bool(profile.city)),
+        item("work", _("Add your current work"), bool(profile.company or profile.position)),
+        item("experience", _("Add your experience"), profile.has_experience),
+        item("education", _("Add your education"), profile.has_education),
+        item("skills", _("List your skills"), profile.has_skills),
+        item("interests", _("Share your interests"), profile.has_interests),
     ]
     return profile, Completeness(items=items)
