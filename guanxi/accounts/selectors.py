@@ -229,6 +229,11 @@ class MemberCard:
     def place(self) -> str:
         return self.city or self.country
 
+    @property
+    def meta(self) -> str:
+        """The card's line under the headline: "Shanghai · Acme", either part alone, or ""."""
+        return " · ".join(part for part in (self.city or self.country, self.company) if part)
+
 
 # The profile columns a card reads.
 CARD_FIELDS = (
