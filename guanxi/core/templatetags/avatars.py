@@ -18,6 +18,8 @@ def avatar(profile, size: str = "") -> SafeString:
     classes = f"avatar avatar-{size}" if size else "avatar"
     photo_url = getattr(profile, "photo_url", "")
     if photo_url:
-        return format_html('\n<img class="{}" src="{}" alt="" loading="lazy">\n', classes, photo_url)
+        return format_html(
+            '\n<img class="{}" src="{}" alt="" loading="lazy">\n', classes, photo_url
+        )
     initials = getattr(profile, "initials", "")
     return format_html('\n<span class="{}" aria-hidden="true">{}</span>\n', classes, initials)
