@@ -1,9 +1,11 @@
 """The served stack as a child process, and the CPU time of its web workers.
 
 `serve` is what the README runs: `guanxi serve` (migrate, collect static files, the
-supervisor, uvicorn with the ASGI application), here with N web workers and without the
-task worker and the scheduler, so that only the web server's work is measured. The other
-kinds serve the same Django project under a WSGI server, for the ASGI/WSGI comparison.
+supervisor, uvicorn with guanxi.asgi: Django's WSGI handler on a fixed thread pool per
+process), here with N web workers and without the task worker and the scheduler, so that
+only the web server's work is measured. The other kinds serve the same Django project
+for the comparison: `django-asgi` is uvicorn with Django's own ASGIHandler (what `serve`
+ran before issue 7), the others are WSGI servers.
 
 CPU time is read from the kernel's CPU clock of each worker process
 (`clock_gettime` on the process's CPU clock id, as `clock_getcpuclockid(3)` returns):
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from dataset import ROOT, server_environment
 
-KINDS = ("serve", "gunicorn-sync", "gunicorn-gthread", "uvicorn-wsgi")
+KINDS = ("serve", "django-asgi", "gunicorn-sync", "gunicorn-gthread", "uvicorn-wsgi")
 
 
 def free_port() -> int:
@@ -99,6 +101,12 @@ def _command(kind: str, port: int, workers: int) -> list[str]:
             *(python, "-m", "gunicorn", "guanxi.wsgi:application", "--bind", f"127.0.0.1:{port}"),
             *("--workers", str(workers), "--worker-class", worker_class, *threads),
             *("--keep-alive", "30", "--log-level", "warning"),
+        ]
+    if kind == "django-asgi":
+        return [
+            *(python, "-m", "uvicorn", "--factory", "django.core.asgi:get_asgi_application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"),
         ]
     if kind == "uvicorn-wsgi":
         return [
