@@ -178,7 +178,20 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process on this machine, so rate limits hold with several web
+    # workers; a file of its own, off the main database's write lock (see core.cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "guanxi.core.cache.SQLiteCache",
+            "LOCATION": str(
+                Path(os.environ.get("GUANXI_TEST_DB_DIR", DATA_DIR))
+                / f"cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3"
+                if TESTING
+                else DATA_DIR / "cache.sqlite3"
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
