@@ -85,12 +85,13 @@ class Server:
                 self.process.wait()
 
 
-def _command(kind: str, port: int, workers: int) -> list[str]:
+def _command(kind: str, port: int, workers: int, background: bool = False) -> list[str]:
     python = sys.executable
     if kind == "serve":
         return [
             *(python, "-m", "guanxi.cli", "serve", "--host", "127.0.0.1"),
-            *("--port", str(port), "--workers", str(workers), "--no-worker", "--no-scheduler"),
+            *("--port", str(port), "--workers", str(workers)),
+            *(() if background else ("--no-worker", "--no-scheduler")),
         ]
     if kind.startswith("gunicorn-"):
         worker_class = kind.removeprefix("gunicorn-")
@@ -149,7 +150,9 @@ def start(
     log: Path,
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
+    background: bool = False,
 ) -> Server:
+    """`background` (serve only) keeps the task worker and the scheduler running."""
     env = server_environment(data_dir)
     env.update(extra_env or {})
     if kind != "serve":
@@ -157,7 +160,7 @@ def start(
     port = free_port()
     handle = open(log, "ab")  # noqa: SIM115 - the child writes to it until it stops
     process = subprocess.Popen(
-        _command(kind, port, workers),
+        _command(kind, port, workers, background),
         env=env,
         cwd=ROOT,
         stdout=handle,
@@ -170,6 +173,10 @@ def start(
             raise RuntimeError(f"the {kind} server exited ({process.returncode}); see {log}")
         if _answers(port):
             found = _workers(process.pid, workers)
+            if background:  # the worker and the scheduler are leaves too; keep uvicorn's
+                found = [
+                    p for p in found if any(m in _cmdline(p) for m in ("spawn_main", "uvicorn"))
+                ]
             if len(found) == workers:
                 return Server(kind, port, process, found, log)
         time.sleep(0.3)
