@@ -39,6 +39,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # A response up to this size is handed back to the event loop whole (one hop); a larger
 # one (a big static file, a streaming response) is sent chunk by chunk from the thread.
 BUFFER_BYTES = 256 * 1024
+STREAM_BYTES = 64 * 1024
 SPOOL_BYTES = 1024 * 1024  # request bodies above this go to a temporary file
 
 
@@ -90,19 +91,21 @@ class WSGIOnThreads:
             for chunk in iterable:
                 if not chunk:
                     continue
-                if streamed:
-                    forward({"type": "http.response.body", "body": chunk, "more_body": True})
-                    continue
                 chunks.append(chunk)
                 size += len(chunk)
-                if size > BUFFER_BYTES:
-                    streamed = True
-                    forward(start)
+                # Past the buffer, send in pieces of about STREAM_BYTES (a file response
+                # yields 4 KB blocks: one hop each would cost more than the copy).
+                if size > (STREAM_BYTES if streamed else BUFFER_BYTES):
+                    if not streamed:
+                        streamed = True
+                        forward(start)
                     body = b"".join(chunks)
                     forward({"type": "http.response.body", "body": body, "more_body": True})
                     chunks.clear()
+                    size = 0
             if streamed:
-                forward({"type": "http.response.body", "body": b""})
+                forward({"type": "http.response.body", "body": b"".join(chunks)})
+                chunks.clear()
         finally:
             # Django's request_finished (and close_old_connections) runs here, in the
             # thread that owns the connection.

@@ -70,3 +70,33 @@ def test_a_websocket_handshake_is_refused_until_there_are_websocket_endpoints():
     scope = {"type": "websocket", "path": "/ws/", "headers": [], "query_string": b""}
     asyncio.run(application(scope, receive, send))
     assert sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_a_chunked_body_arrives_with_its_length_and_a_large_response_streams():
+    from guanxi.core.asgi_bridge import WSGIOnThreads
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        body = environ["wsgi.input"].read()
+        yield b"%s:%d;" % (environ["CONTENT_LENGTH"].encode(), len(body))
+        yield from (b"x" * 4096 for _ in range(200))  # 800 KB in file-sized blocks
+
+    bridge = WSGIOnThreads(app, threads=1)
+    parts = [b"a" * 1000, b"b" * 500]  # no Content-Length: a chunked upload
+    sent = []
+
+    async def receive():
+        chunk = parts.pop(0)
+        return {"type": "http.request", "body": chunk, "more_body": bool(parts)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""}
+    asyncio.run(bridge(scope, receive, send))
+    body = b"".join(message.get("body", b"") for message in sent[1:])
+    assert sent[0]["status"] == 200
+    assert body.startswith(b"1500:1500;") and len(body) == len(b"1500:1500;") + 200 * 4096
+    # Sent in pieces once past the buffer, not one message per 4 KB block.
+    assert 1 < len(sent) - 1 < 20
+    assert sent[-1].get("more_body", False) is False
