@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.models import Education, Experience, OpenTo, Profile
+from guanxi.accounts.models import SECTIONS, Education, Experience, OpenTo, Profile
 from guanxi.accounts.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -119,13 +119,41 @@ def test_profile_page_query_count_is_flat(alice, bob, login, django_assert_max_n
     assert page.status_code == 200
     assert "Skill 29" in page.content.decode() and "School 18" in page.content.decode()
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
-    # Session, user, blocks, profile, three section queries, the connection check, the
-    # notification badge, and the network's relationship panel (both members' connections
-    # in one query, the open invitation, follow state, their connections-list privacy).
-    with django_assert_max_num_queries(13):
+    # Session, user, blocks, the member with their profile, three section queries, the
+    # notification badge, and the network's relationship panel (the pair in one query,
+    # the mutual connections and their faces, their connections-list privacy). No
+    # connection check: no section is for connections only.
+    with django_assert_max_num_queries(12):
         client.get("/@alice/")
     with django_assert_max_num_queries(5):
         Client().get("/@alice/")
+
+
+def test_profile_asks_whether_connected_only_for_a_connections_only_section(
+    alice, bob, carol, login
+):
+    """The connection is looked up (one query) only when a section depends on it, and
+    the section then shows to a connection and to no one else."""
+    from guanxi.network.services import connect_members
+
+    connect_members(a=alice, b=carol)
+    services.profile_update(profile=alice.profile, headline="Builds bridges", about="Hello there")
+    services.profile_update(
+        profile=alice.profile, visibility={key: Visibility.MEMBERS for key, _ in SECTIONS}
+    )
+    pages = {}
+    for viewer in (bob, carol):
+        with CaptureQueriesContext(connection) as members_only:
+            pages[viewer, "members"] = login(viewer).get("/@alice/").content.decode()
+        pages[viewer, "members", "queries"] = len(members_only)
+    services.profile_update(profile=alice.profile, visibility={"about": Visibility.CONNECTIONS})
+    for viewer in (bob, carol):
+        with CaptureQueriesContext(connection) as one_for_connections:
+            pages[viewer, "connections"] = login(viewer).get("/@alice/").content.decode()
+        assert len(one_for_connections) == pages[viewer, "members", "queries"] + 1
+    assert "Hello there" in pages[bob, "members"] and "Hello there" in pages[carol, "members"]
+    assert "Hello there" not in pages[bob, "connections"]
+    assert "Hello there" in pages[carol, "connections"]
 
 
 # --- The editor ---------------------------------------------------------------------------
