@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from guanxi.notifications import registry
@@ -30,7 +31,16 @@ class NotificationItem:
 
 
 def unread_count(*, recipient) -> int:
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+    """The navigation's badge, on every page a member sees. Raw SQL: building the same
+    COUNT with the ORM costs several times what running it does."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {q(Notification._meta.db_table)} "  # noqa: S608 - model table
+            f"WHERE {q('recipient_id')} = %s AND {q('read_at')} IS NULL",
+            [recipient.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def notifications_for(*, recipient) -> QuerySet[Notification]:
