@@ -54,11 +54,17 @@ def connection_count(user_id: int) -> int:
 
 
 def blocked_either_way_ids(user_id: int) -> set[int]:
-    """Members hidden from `user_id`: those they blocked and those who blocked them."""
-    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return {blocked if blocker == user_id else blocker for blocker, blocked in rows}
+    """Members hidden from `user_id`: those they blocked and those who blocked them.
+    Raw SQL: every page that shows members asks, and building the query with the ORM
+    cost several times what running it does."""
+    table = connection.ops.quote_name(Block._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT blocked_id FROM {table} WHERE blocker_id = %s "  # noqa: S608 - model table
+            f"UNION ALL SELECT blocker_id FROM {table} WHERE blocked_id = %s",
+            [user_id, user_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def blocks_made(user_id: int) -> QuerySet[Block]:
