@@ -103,7 +103,7 @@ def may_see_connections(viewer, owner_id: int, *, connected: bool | None = None)
         return False
     if viewer.pk == owner_id:
         return True
-    audience = privacy_for(owner_id).connections_visible_to
+    audience = _connections_visible_to(owner_id)
     if audience == PrivacySettings.ListAudience.MEMBERS:
         return True
     if audience == PrivacySettings.ListAudience.CONNECTIONS:
@@ -132,6 +132,20 @@ def connections_page_queryset(
         ).values("created_at")[:1]
         return users.annotate(connected_at=Subquery(made)).order_by("-connected_at", "pk")
     return users.order_by("profile__name_key", "pk")
+
+
+def _connections_visible_to(user_id: int) -> str:
+    """Who may list the member's connections. Raw SQL: every profile page asks (the
+    relationship panel), and building the query with the ORM cost more than running it."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('connections_visible_to')} "  # noqa: S608 - model table
+            f"FROM {q(PrivacySettings._meta.db_table)} WHERE {q('user_id')} = %s",
+            [user_id],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else PrivacySettings.ListAudience.MEMBERS
 
 
 def privacy_for(user_id: int) -> PrivacySettings:
