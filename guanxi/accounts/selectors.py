@@ -158,12 +158,7 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     ]
     if tag_kinds:
         names: dict[str, list[str]] = {kind: [] for kind in tag_kinds}
-        rows = (
-            ProfileTag.objects.filter(profile=profile, kind__in=tag_kinds)
-            .order_by("position", "id")
-            .values_list("kind", "tag__name")
-        )
-        for kind, name in rows:
+        for kind, name in _tag_rows(profile.pk, tag_kinds):
             names[kind].append(name)
         if ProfileTag.Kind.SKILL in names:
             parts["skills"] = names[ProfileTag.Kind.SKILL]
@@ -200,6 +195,21 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
         is_demo=owner.is_demo,
         **parts,
     )
+
+
+def _tag_rows(profile_id: int, kinds: list[str]) -> list[tuple[str, str]]:
+    """(kind, tag name) of the member's tags of `kinds`, in their order. Raw SQL: every
+    profile page asks, and the ORM took longer to build the join than to run it."""
+    q = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pt.kind, t.name FROM {q(ProfileTag._meta.db_table)} pt "  # noqa: S608
+            f"JOIN {q(Tag._meta.db_table)} t ON t.id = pt.tag_id "
+            f"WHERE pt.profile_id = %s AND pt.kind IN ({marks}) ORDER BY pt.position, pt.id",
+            [profile_id, *kinds],
+        )
+        return cursor.fetchall()
 
 
 # --- Member cards ------------------------------------------------------------------------
