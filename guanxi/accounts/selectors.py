@@ -8,7 +8,7 @@ even queried), so neither a template nor the API can leak a hidden section.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -197,7 +197,7 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     )
 
 
-def _tag_rows(profile_id: int, kinds: list[str]) -> list[tuple[str, str]]:
+def _tag_rows(profile_id: int, kinds: Sequence[str]) -> list[tuple[str, str]]:
     """(kind, tag name) of the member's tags of `kinds`, in their order. Raw SQL: every
     profile page asks, and the ORM took longer to build the join than to run it."""
     q = connection.ops.quote_name

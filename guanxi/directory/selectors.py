@@ -172,6 +172,11 @@ def profile_completeness(*, user: User) -> tuple[Profile | None, Completeness]:
     if not found:
         return None, Completeness(items=[])
     profile = found[0]
+    # The query's EXISTS columns, set on the instance by raw().
+    has = {
+        name: bool(getattr(profile, f"has_{name}"))
+        for name in ("experience", "education", "skills", "interests")
+    }
     # One reverse() for the nine links: each is the editor's URL with its section's slug.
     head, _sep, tail = reverse(
         "profile_edit_section", kwargs={"section": "x-section-x"}
@@ -186,9 +191,9 @@ def profile_completeness(*, user: User) -> tuple[Profile | None, Completeness]:
         item("about", _("Write a few lines about yourself"), bool(profile.about)),
         item("location", _("Say where you are based"), bool(profile.city)),
         item("work", _("Add your current work"), bool(profile.company or profile.position)),
-        item("experience", _("Add your experience"), bool(profile.has_experience)),
-        item("education", _("Add your education"), bool(profile.has_education)),
-        item("skills", _("List your skills"), bool(profile.has_skills)),
-        item("interests", _("Share your interests"), bool(profile.has_interests)),
+        item("experience", _("Add your experience"), has["experience"]),
+        item("education", _("Add your education"), has["education"]),
+        item("skills", _("List your skills"), has["skills"]),
+        item("interests", _("Share your interests"), has["interests"]),
     ]
     return profile, Completeness(items=items)
