@@ -43,7 +43,9 @@ class ConnectedTo(Func):
         super().__init__(F(column))
         self.viewer_id = viewer_id
 
-    def as_sql(self, compiler, connection, **extra):  # noqa: ARG002 - Func's signature
+    def as_sql(  # noqa: PLR0913 - Func's signature
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context
+    ):
         column, params = compiler.compile(self.source_expressions[0])
         table = connection.ops.quote_name(_T)
         sql = (
