@@ -50,7 +50,7 @@ PER_PAGE = 20
 FIRST_DEGREE_BONUS = 1.5
 SECOND_DEGREE_BONUS = 1.0
 # The pool: tag holders read (index rows), and close members added on top of them.
-HOLDERS_READ_MAX = 4000
+HOLDERS_READ_MAX = 1000
 CLOSE_POOL_MAX = 300
 # The 2nd degree is worked out (and ranked on) while the viewer has at most this many
 # connections and they have at most this many connections in all; beyond, most of the
@@ -311,9 +311,17 @@ class _Ranking:
             names[uid] = name_key
             if connected:
                 self.connected.add(uid)
-        tags = ProfileTag.objects.filter(
-            profile_id__in=pool.ids(), tag_id__in=self.tag_ids, kind__in=_KIND_VALUES
-        ).values_list("profile_id", "kind", "tag_id")
+        marks, tag_params = _in(self.tag_ids)
+        with connection.cursor() as cursor:
+            # The pool drives (CROSS JOIN keeps SQLite's order): a probe of each member's
+            # tags, not a walk over every holder of a common tag checked against the pool.
+            cursor.execute(
+                f"SELECT t.profile_id, t.kind, t.tag_id FROM ({pool.sql}) AS pool "  # noqa: S608
+                f"CROSS JOIN {_PT} t WHERE t.profile_id = pool.id AND t.kind IN (%s, %s) "
+                f"AND t.tag_id IN ({marks})",
+                [*pool.params, *_KIND_VALUES, *tag_params],
+            )
+            tags = cursor.fetchall()
         self.shown: dict[int, set[int]] = defaultdict(set)  # tags each shows the viewer
         scores: dict[int, float] = defaultdict(float)
         for uid, kind, tag_id in tags:
@@ -416,6 +424,7 @@ def members_sharing_tag(viewer: User, tag: Tag, *, page: int | str | None = 1) -
     mine = list(
         ProfileTag.objects.filter(profile_id=viewer.pk)
         .exclude(tag=tag)
+        .order_by()
         .values_list("tag_id", flat=True)
         .distinct()
     )
@@ -425,7 +434,10 @@ def members_sharing_tag(viewer: User, tag: Tag, *, page: int | str | None = 1) -
 def members_sharing_my_tags(viewer: User, *, page: int | str | None = 1) -> SharedPage:
     """Members who show any of the viewer's skills or interests to the viewer."""
     mine = list(
-        ProfileTag.objects.filter(profile_id=viewer.pk).values_list("tag_id", flat=True).distinct()
+        ProfileTag.objects.filter(profile_id=viewer.pk)
+        .order_by()
+        .values_list("tag_id", flat=True)
+        .distinct()
     )
     if not mine:
         empty = Paginator([], PER_PAGE)
