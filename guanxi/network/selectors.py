@@ -226,17 +226,17 @@ def degree(viewer_id: int, other_id: int) -> int | None:
         return 3 if _is_third_degree(cursor, small, large) else None
 
 
-def _degree(viewer_id: int, other_id: int, mine: set[int], theirs: set[int]) -> int | None:
-    """The degree when both connection sets are already in hand (the profile panel)."""
-    if other_id in mine:
-        return 1
-    if mine & theirs:
-        return 2
-    if not mine or not theirs or min(len(mine), len(theirs)) > THIRD_DEGREE_EXPANSION_CAP:
-        return None
-    small, large = (viewer_id, other_id) if len(mine) <= len(theirs) else (other_id, viewer_id)
-    with connection.cursor() as cursor:
-        return 3 if _is_third_degree(cursor, small, large) else None
+def _mutuals(cursor, small: int, large: int) -> list[int]:
+    """The members connected to both, in id order: the smaller side's connections, each
+    probed against the larger side in the pair index (the cost is the smaller degree)."""
+    cursor.execute(
+        f"SELECT n.id FROM ({_NEIGHBOURS}) AS n WHERE EXISTS "  # noqa: S608
+        f'(SELECT 1 FROM "{_T}" WHERE user_low_id = n.id AND user_high_id = %s) '
+        f'OR EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = n.id) '
+        "ORDER BY n.id",
+        [small, small, large, large],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -253,30 +253,43 @@ class Relationship:
     mutual_sample: list[User]
 
 
-def connection_ids_of_both(a_id: int, b_id: int) -> tuple[set[int], set[int]]:
-    """Both members' connection sets in one query."""
-    rows = Connection.objects.filter(
-        Q(user_low_id__in=(a_id, b_id)) | Q(user_high_id__in=(a_id, b_id))
-    ).values_list("user_low_id", "user_high_id")
-    of: dict[int, set[int]] = {a_id: set(), b_id: set()}
-    for low, high in rows:
-        if low in of:
-            of[low].add(high)
-        if high in of:
-            of[high].add(low)
-    return of[a_id], of[b_id]
-
-
 def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relationship:
-    mine, theirs = connection_ids_of_both(viewer_id, other_id)
-    mutual = mine & theirs
+    """Everything the profile's button and panel say about the viewer and `other_id`.
+    Driven from the side with fewer connections, so a hub looking at a member costs what
+    the member looking at the hub does (never a read of all of a hub's connections)."""
+    connected, mutual, degree = False, [], None
+    if viewer_id != other_id:
+        low, high = pair(viewer_id, other_id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'  # noqa: S608
+                f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
+                f' (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'
+                f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
+                f' EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = %s)',
+                [viewer_id, viewer_id, other_id, other_id, low, high],
+            )
+            viewer_count, other_count, connected = cursor.fetchone()
+            connected = bool(connected)
+            small, large = (
+                (viewer_id, other_id) if viewer_count <= other_count else (other_id, viewer_id)
+            )
+            if viewer_count and other_count:
+                mutual = _mutuals(cursor, small, large)
+            if connected:
+                degree = 1
+            elif mutual:
+                degree = 2
+            elif (
+                viewer_count
+                and other_count
+                and min(viewer_count, other_count) <= THIRD_DEGREE_EXPANSION_CAP
+            ):
+                degree = 3 if _is_third_degree(cursor, small, large) else None
     request = pending_request_between(viewer_id, other_id)
-    sample_users = list(
-        User.objects.filter(pk__in=sorted(mutual)[:sample]).select_related("profile")
-    )
-    connected = other_id in mine
+    sample_users = list(User.objects.filter(pk__in=mutual[:sample]).select_related("profile"))
     return Relationship(
-        degree=None if viewer_id == other_id else _degree(viewer_id, other_id, mine, theirs),
+        degree=degree,
         connected=connected,
         request_sent=bool(request and request.sender_id == viewer_id),
         request_received=bool(
