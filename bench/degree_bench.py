@@ -10,7 +10,7 @@ side by side: median and p95, and their ratio (5,000 over 10).
     .venv/bin/python bench/degree_bench.py --data-root /work/data/bench
     .venv/bin/python bench/degree_bench.py --from-json var/bench/after.json   # no new run
 
-Extra arguments go to bench/http/run.py (--seconds, --server ...). The CPU clock is
+Other arguments go to bench/http/run.py (--data-root, --out, --seconds, --server ...). The CPU clock is
 read per request in the workers (see docs/PERFORMANCE.md), so the ratio holds up under
 load from elsewhere far better than latency does; read it against the noise of pages
 that no change touched (±25 % between runs on the shared machine).
@@ -34,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--from-json", help="a run.py --json file to read instead of running")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "degree.json"))
-    parser.add_argument("--out", help="write the markdown table here")
+    parser.add_argument("--table", help="write the ratio table (markdown) here")
     parser.add_argument("--pages", default=PAGES)
     return parser.parse_known_args(argv)
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, extra: list[str]) -> Path:
         sys.executable,
         str(ROOT / "bench" / "http" / "run.py"),
         *("--pages", args.pages, "--degrees", f"{SMALL},{LARGE}", "--json", str(out)),
-        *extra,
+        *(arg for arg in extra if arg != "--"),
     ]
     subprocess.run(command, check=True, cwd=ROOT)
     return out
@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     print(summary)
-    if args.out:
-        Path(args.out).write_text(summary + "\n")
+    if args.table:
+        Path(args.table).write_text(summary + "\n")
     return 0 if within else 1
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -30,7 +30,8 @@ from guanxi.accounts.selectors import ProfileView
 from guanxi.accounts.settings.api import router as settings_router
 from guanxi.accounts.visibility import Visibility
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK, Payload, absolute_url
+from guanxi.api.pagination import PageQuery, numbered_page
+from guanxi.api.schemas import NOT_BLANK, ListPage, Payload, absolute_url
 from guanxi.core.errors import Invalid
 
 router = Router(tags=["profiles"])
@@ -83,6 +84,23 @@ class EducationOut(Schema):
     field: str
     start_year: int | None
     end_year: int | None
+
+
+class ExperiencePage(ListPage):
+    items: list[ExperienceOut]
+
+
+class EducationPage(ListPage):
+    items: list[EducationOut]
+
+
+ENTRIES_PER_PAGE = 50
+
+
+def _entry_page(entries: models.QuerySet, query: PageQuery) -> dict[str, Any]:
+    """A page of the member's own entries, paged by number like the site's lists."""
+    items, following, count = numbered_page(entries, page=query.number(), per_page=ENTRIES_PER_PAGE)
+    return {"items": items, "next": following, "count": count, "count_is": "exact"}
 
 
 class ProfileOut(Schema):
@@ -301,12 +319,13 @@ def my_photo_remove(request: HttpRequest):
 
 @router.get(
     "/me/profile/experience",
-    response=list[ExperienceOut],
+    response=ExperiencePage,
     auth=member_auth,
-    summary="Your experience entries",
+    summary="Your experience entries, in the profile's order",
 )
-def my_experience_list(request: HttpRequest):
-    return list(selectors.experiences_of(profile=selectors.profile_for_owner(user=request.auth)))
+def my_experience_list(request: HttpRequest, query: Query[PageQuery]):
+    entries = selectors.experiences_of(profile=selectors.profile_for_owner(user=request.auth))
+    return _entry_page(entries, query)
 
 
 @router.post(
@@ -346,12 +365,13 @@ def my_experience_delete(request: HttpRequest, entry_id: int):
 
 @router.get(
     "/me/profile/education",
-    response=list[EducationOut],
+    response=EducationPage,
     auth=member_auth,
-    summary="Your education entries",
+    summary="Your education entries, in the profile's order",
 )
-def my_education_list(request: HttpRequest):
-    return list(selectors.educations_of(profile=selectors.profile_for_owner(user=request.auth)))
+def my_education_list(request: HttpRequest, query: Query[PageQuery]):
+    entries = selectors.educations_of(profile=selectors.profile_for_owner(user=request.auth))
+    return _entry_page(entries, query)
 
 
 @router.post(

@@ -347,6 +347,19 @@ def profile_tag_names(*, profile: Profile) -> dict[str, list[str]]:
     return names
 
 
+def profile_tags(*, user_id: int) -> list[ProfileTag]:
+    """The member's tags with their names: skills, then interests, each in their order."""
+    return list(
+        ProfileTag.objects.filter(profile_id=user_id)
+        .select_related("tag")
+        .order_by("kind", "position", "id")
+    )
+
+
+def has_tag(*, user_id: int, tag_id: int) -> bool:
+    return ProfileTag.objects.filter(profile_id=user_id, tag_id=tag_id).exists()
+
+
 def experiences_of(*, profile: Profile) -> QuerySet[Experience]:
     return Experience.objects.filter(profile=profile).select_related("place")
 

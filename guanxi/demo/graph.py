@@ -197,18 +197,20 @@ def degree_counts(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
 
 def member_circles(user_ids: Sequence[int]) -> list[list[str]]:
     """The circles of each member, read from their profiles (whatever they display:
-    people know their colleagues whether or not the profile says so)."""
+    people know their colleagues whether or not the profile says so). A city circle
+    is the gazetteer's place, as the ranking's "same city" is: 上海 and Shanghai are one
+    circle, and a city the gazetteer does not know makes none."""
     index = {uid: i for i, uid in enumerate(user_ids)}
     circles: list[list[str]] = [[] for _ in user_ids]
     for start in range(0, len(user_ids), 5000):
         chunk = list(user_ids[start : start + 5000])
-        for uid, company, city in Profile.objects.filter(user_id__in=chunk).values_list(
-            "user_id", "company_key", "city_key"
+        for uid, company, place_id in Profile.objects.filter(user_id__in=chunk).values_list(
+            "user_id", "company_key", "place_id"
         ):
             if company:
                 circles[index[uid]].append(f"company:{company}")
-            if city:
-                circles[index[uid]].append(f"city:{city}")
+            if place_id is not None:
+                circles[index[uid]].append(f"city:{place_id}")
         for uid, school in Education.objects.filter(profile_id__in=chunk).values_list(
             "profile_id", "school_key"
         ):

@@ -57,6 +57,17 @@ def access_block(viewer, member: int | str, action: BlockAction) -> Block:
     return block
 
 
+def access_block_target(viewer, handle: str) -> User:
+    """The member `viewer` asks to block, by handle. Not filtered by blocks: blocking
+    someone who blocked you must still work and must not reveal their block."""
+    if not viewer.is_authenticated:
+        raise MemberNotFound
+    member = User.objects.filter(username=normalize_handle(handle)).first()
+    if member is None:
+        raise MemberNotFound
+    return member
+
+
 def other_member(invitation: ConnectionRequest, viewer: User) -> User:
     """The invitation's member who is not the viewer."""
     return invitation.recipient if invitation.sender_id == viewer.pk else invitation.sender

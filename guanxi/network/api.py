@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from guanxi.accounts.access import access_member
-from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
@@ -18,7 +17,7 @@ from guanxi.api.pagination import CursorQuery, PageQuery, keyset_page, numbered_
 from guanxi.api.schemas import ListPage, MemberCard, MemberPage, Payload
 from guanxi.core.errors import Invalid
 from guanxi.network import selectors, services
-from guanxi.network.access import access_block
+from guanxi.network.access import access_block, access_block_target
 from guanxi.network.errors import ConnectionsPrivate
 from guanxi.network.introductions.api import router as introductions_router
 from guanxi.network.models import PrivacySettings
@@ -123,19 +122,15 @@ class InvitationResult(Schema):
 def _invitation_page(request, rows, cursor: str | None, *, received: bool) -> dict:
     """Invitations newest first, a keyset page at a time, each with the other member's card."""
     found, following = keyset_page(rows, cursor=cursor, per_page=PER_PAGE, field="created_at")
-    others = [row.sender_id if received else row.recipient_id for row in found]
-    cards = {card.id: card for card in member_cards(viewer=request.user, ids=others)}
     items = [
         {
-            "id": row.pk,
-            "member": cards[other],
-            # A note is for its recipient; the sender sees their own note too.
-            "note": row.note,
-            "created_at": row.created_at.isoformat(),
+            "id": item.pk,
+            "member": item.member,
+            "note": item.note,
+            "created_at": item.created_at.isoformat(),
             "direction": "received" if received else "sent",
         }
-        for row, other in zip(found, others, strict=True)
-        if other in cards
+        for item in selectors.invitation_items(request.user, found, received=received)
     ]
     return {"items": items, "next": following}
 
@@ -235,11 +230,7 @@ def blocks(request, query: Query[CursorQuery]):
 
 @router.put("/blocks/{handle}", response={204: None}, summary="Block a member (silently)")
 def block(request, handle: str):
-    # Resolve without the block filter: blocking someone who blocked you must still work
-    # and must not reveal their block.
-    other = User.objects.filter(username=handle.lower()).first()
-    if other is None:
-        raise MemberNotFound
+    other = access_block_target(request.user, handle)
     services.block(blocker=request.user, blocked_id=other.pk)
     return Status(204, None)
 

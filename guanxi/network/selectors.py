@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 
 
@@ -86,6 +89,12 @@ def blocked_either_way_ids(user_id: int) -> set[int]:
 def blocks_made(user_id: int) -> QuerySet[Block]:
     """The blocks `user_id` made (their block list)."""
     return Block.objects.filter(blocker_id=user_id)
+
+
+def blocked_ids(user_id: int) -> QuerySet:
+    """The ids of the members `user_id` blocked, latest block first (for a page of
+    cards: member_cards(..., keep_blocked=True))."""
+    return blocks_made(user_id).order_by("-created_at", "-pk").values_list("blocked_id", flat=True)
 
 
 def is_blocked_either_way(a_id: int, b_id: int) -> bool:
@@ -226,19 +235,6 @@ def degree(viewer_id: int, other_id: int) -> int | None:
         return 3 if _is_third_degree(cursor, small, large) else None
 
 
-def _mutuals(cursor, small: int, large: int) -> list[int]:
-    """The members connected to both, in id order: the smaller side's connections, each
-    probed against the larger side in the pair index (the cost is the smaller degree)."""
-    cursor.execute(
-        f"SELECT n.id FROM ({_NEIGHBOURS}) AS n WHERE EXISTS "  # noqa: S608
-        f'(SELECT 1 FROM "{_T}" WHERE user_low_id = n.id AND user_high_id = %s) '
-        f'OR EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = n.id) '
-        "ORDER BY n.id",
-        [small, small, large, large],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
 @dataclass(frozen=True)
 class Relationship:
     """What the viewer's relation to another member is, for the profile's button."""
@@ -253,89 +249,140 @@ class Relationship:
     mutual_sample: list[User]
 
 
+_F = Follow._meta.db_table
+_R = ConnectionRequest._meta.db_table
+# Everything the panel needs about the pair in one statement of index probes: both
+# degrees (to drive the mutual probe from the smaller side), whether they are
+# connected, whether the viewer follows, and the open invitation between them.
+_PAIR = (
+    f'SELECT (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'  # noqa: S608 - model tables
+    f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
+    f' (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'
+    f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
+    f' EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = %s),'
+    f' EXISTS (SELECT 1 FROM "{_F}" WHERE follower_id = %s AND followee_id = %s),'
+    f' (SELECT id FROM "{_R}" WHERE pair_low_id = %s AND pair_high_id = %s),'
+    f' (SELECT sender_id FROM "{_R}" WHERE pair_low_id = %s AND pair_high_id = %s),'
+    f' (SELECT status FROM "{_R}" WHERE pair_low_id = %s AND pair_high_id = %s)'
+)
+# The connections of `small` that are connected to `large`: one primary-key probe per
+# connection of the smaller side, so the cost follows the smaller degree, and the lowest
+# ids (the sample) with the total in the same pass.
+_MUTUAL = (
+    f"SELECT a.id, COUNT(*) OVER () FROM ({_NEIGHBOURS}) AS a WHERE "  # noqa: S608
+    f'EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = a.id AND user_high_id = %s) '
+    f'OR EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = a.id) '
+    "ORDER BY a.id LIMIT %s"
+)
+
+
 def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relationship:
-    """Everything the profile's button and panel say about the viewer and `other_id`.
-    Driven from the side with fewer connections, so a hub looking at a member costs what
-    the member looking at the hub does (never a read of all of a hub's connections)."""
-    connected, mutual, degree = False, [], None
-    if viewer_id != other_id:
-        low, high = pair(viewer_id, other_id)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'  # noqa: S608
-                f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
-                f' (SELECT COUNT(*) FROM "{_T}" WHERE user_low_id = %s)'
-                f' + (SELECT COUNT(*) FROM "{_T}" WHERE user_high_id = %s),'
-                f' EXISTS (SELECT 1 FROM "{_T}" WHERE user_low_id = %s AND user_high_id = %s)',
-                [viewer_id, viewer_id, other_id, other_id, low, high],
-            )
-            viewer_count, other_count, connected = cursor.fetchone()
-            connected = bool(connected)
-            small, large = (
-                (viewer_id, other_id) if viewer_count <= other_count else (other_id, viewer_id)
-            )
-            if viewer_count and other_count:
-                mutual = _mutuals(cursor, small, large)
-            if connected:
-                degree = 1
-            elif mutual:
-                degree = 2
-            elif (
-                viewer_count
-                and other_count
-                and min(viewer_count, other_count) <= THIRD_DEGREE_EXPANSION_CAP
-            ):
-                degree = 3 if _is_third_degree(cursor, small, large) else None
-    request = pending_request_between(viewer_id, other_id)
-    sample_users = list(User.objects.filter(pk__in=mutual[:sample]).select_related("profile"))
+    """The viewer's relation to another member: a fixed number of queries whose cost
+    follows the smaller of the two degrees, never a member's whole connection list."""
+    low, high = pair(viewer_id, other_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAIR,
+            [viewer_id, viewer_id, other_id, other_id, low, high, viewer_id, other_id]
+            + [low, high] * 3,
+        )
+        mine, theirs, connected, following, request_id, sender_id, status = cursor.fetchone()
+        small, large = (viewer_id, other_id) if mine <= theirs else (other_id, viewer_id)
+        mutual_ids: list[int] = []
+        mutual_count = 0
+        if mine and theirs:
+            cursor.execute(_MUTUAL, [small, small, large, large, sample])
+            rows = cursor.fetchall()
+            mutual_ids = [row[0] for row in rows]
+            mutual_count = rows[0][1] if rows else 0
+        if viewer_id == other_id:
+            degree = None
+        elif connected:
+            degree = 1
+        elif mutual_count:
+            degree = 2
+        elif mine and theirs and min(mine, theirs) <= THIRD_DEGREE_EXPANSION_CAP:
+            degree = 3 if _is_third_degree(cursor, small, large) else None
+        else:
+            degree = None
+    by_id = User.objects.select_related("profile").in_bulk(mutual_ids) if mutual_ids else {}
     return Relationship(
         degree=degree,
-        connected=connected,
-        request_sent=bool(request and request.sender_id == viewer_id),
-        request_received=bool(
-            request
-            and request.recipient_id == viewer_id
-            and request.status == ConnectionRequest.Status.PENDING
+        connected=bool(connected),
+        request_sent=sender_id == viewer_id,
+        request_received=(
+            request_id is not None
+            and sender_id == other_id
+            and status == ConnectionRequest.Status.PENDING
         ),
-        request_id=request.pk if request else None,
-        following=is_following(viewer_id, other_id),
-        mutual_count=len(mutual),
-        mutual_sample=sample_users,
+        request_id=request_id,
+        following=bool(following),
+        mutual_count=mutual_count,
+        mutual_sample=[by_id[pk] for pk in mutual_ids if pk in by_id],
     )
 
 
 def invitations_received(user_id: int) -> QuerySet[ConnectionRequest]:
     """Open invitations waiting for the member (ignored ones are out of sight), newest first."""
-    return (
-        ConnectionRequest.objects.filter(
-            recipient_id=user_id, status=ConnectionRequest.Status.PENDING, sender__is_active=True
-        )
-        .select_related("sender__profile")
-        .order_by("-created_at")
-    )
+    return ConnectionRequest.objects.filter(
+        recipient_id=user_id, status=ConnectionRequest.Status.PENDING, sender__is_active=True
+    ).order_by("-created_at", "-pk")
 
 
 def invitations_sent(user_id: int) -> QuerySet[ConnectionRequest]:
     """The member's open invitations (ignored ones still look pending to the sender)."""
-    return (
-        ConnectionRequest.objects.filter(sender_id=user_id, recipient__is_active=True)
-        .select_related("recipient__profile")
-        .order_by("-created_at")
+    return ConnectionRequest.objects.filter(sender_id=user_id, recipient__is_active=True).order_by(
+        "-created_at", "-pk"
     )
 
 
-def invitation_counterpart(user_id: int, request_id: int) -> User | None:
-    """The other member of an invitation the member sent or received (None: not theirs)."""
+@dataclass(frozen=True)
+class InvitationItem:
+    """An invitation in a list, with the other member's card. The note is the
+    recipient's to read; the sender sees their own."""
+
+    pk: int
+    member: MemberCard
+    note: str
+    created_at: datetime
+    received: bool
+
+
+def invitation_items(
+    viewer: User, rows: Iterable[ConnectionRequest], *, received: bool
+) -> list[InvitationItem]:
+    """Invitations `viewer` received (or sent) as list items, the other members' cards
+    built in one batch (at most three queries whatever the number)."""
+    rows = list(rows)
+    others = [row.sender_id if received else row.recipient_id for row in rows]
+    cards = {card.id: card for card in member_cards(viewer=viewer, ids=others)}
+    return [
+        InvitationItem(
+            pk=row.pk,
+            member=cards[other],
+            note=row.note,
+            created_at=row.created_at,
+            received=received,
+        )
+        for row, other in zip(rows, others, strict=True)
+        if other in cards
+    ]
+
+
+def invitation_counterpart(viewer: User, request_id: int) -> MemberCard | None:
+    """The card of the other member of an invitation `viewer` sent or received (None: not
+    theirs, or a member they no longer see)."""
     row = (
         ConnectionRequest.objects.filter(pk=request_id)
-        .filter(Q(sender_id=user_id) | Q(recipient_id=user_id))
+        .filter(Q(sender_id=viewer.pk) | Q(recipient_id=viewer.pk))
         .values_list("sender_id", "recipient_id")
         .first()
     )
     if row is None:
         return None
-    other_id = row[1] if row[0] == user_id else row[0]
-    return User.objects.select_related("profile").filter(pk=other_id, is_active=True).first()
+    other_id = row[1] if row[0] == viewer.pk else row[0]
+    cards = member_cards(viewer=viewer, ids=[other_id])
+    return cards[0] if cards else None
 
 
 def follows_queryset(user_id: int, *, followers: bool) -> QuerySet[User]:

@@ -21,7 +21,6 @@ from guanxi.core.pagination import page_of
 from guanxi.network import selectors, services
 from guanxi.network.access import access_invitation
 from guanxi.network.forms import ConnectForm, ConnectionSearchForm, PrivacyForm
-from guanxi.network.models import Block
 from guanxi.network.templatetags.network_tags import relationship_context
 
 PER_PAGE = 24
@@ -42,9 +41,7 @@ def _panel(request: HttpRequest, other_id: int):
     """The relationship panel, re-rendered with an action's outcome inside it."""
 
     def render_panel(outcome: Outcome) -> HttpResponse:
-        other = User.objects.select_related("profile").filter(pk=other_id).first()
-        if other is None:
-            raise MemberNotFound
+        other = access_member(request.user, other_id)
         context = relationship_context({"request": request, "user": request.user}, other)
         context.update(notice=outcome.notice, error=outcome.error)
         return render(request, "network/_relationship.html", context)
@@ -144,7 +141,7 @@ def invitation_action(request: HttpRequest, request_id: int, action: str) -> Htt
         # A refused form post is the error page (403/404) like every access refusal;
         # htmx gets the refusal written in the invitation's row by answer() below.
         access_invitation(request.user, request_id, action)
-    person = selectors.invitation_counterpart(request.user.pk, request_id) if request.htmx else None
+    person = selectors.invitation_counterpart(request.user, request_id) if request.htmx else None
 
     def row(outcome: Outcome) -> HttpResponse:
         # The invitation's row says what happened, in place.
@@ -204,24 +201,24 @@ def _connections_page(request: HttpRequest, owner: User) -> HttpResponse:
     return render(request, template, context)
 
 
+def _invitations_page(request: HttpRequest, *, received: bool) -> HttpResponse:
+    rows = (selectors.invitations_received if received else selectors.invitations_sent)(
+        request.user.pk
+    )
+    page = page_of(request, rows, per_page=PER_PAGE)
+    page.object_list = selectors.invitation_items(request.user, page.object_list, received=received)
+    context = {"page": page, "tab": "received" if received else "sent"}
+    return render(request, "network/invitations.html", context)
+
+
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    received = selectors.invitations_received(request.user.pk)
-    return render(
-        request,
-        "network/invitations.html",
-        {"page": page_of(request, received, per_page=PER_PAGE), "tab": "received"},
-    )
+    return _invitations_page(request, received=True)
 
 
 @login_required
 def invitations_sent(request: HttpRequest) -> HttpResponse:
-    sent = selectors.invitations_sent(request.user.pk)
-    return render(
-        request,
-        "network/invitations.html",
-        {"page": page_of(request, sent, per_page=PER_PAGE), "tab": "sent"},
-    )
+    return _invitations_page(request, received=False)
 
 
 def _follow_page(request: HttpRequest, *, followers: bool) -> HttpResponse:
@@ -260,9 +257,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
         services.privacy_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Privacy settings saved."))
         return redirect("network_privacy")
-    blocked = (
-        Block.objects.filter(blocker=request.user)
-        .select_related("blocked__profile")
-        .order_by("-created_at")
+    blocked = page_of(request, selectors.blocked_ids(request.user.pk), per_page=PER_PAGE)
+    # The viewer's own block list: the one place blocked members' cards are shown.
+    blocked.object_list = member_cards(
+        viewer=request.user, ids=blocked.object_list, keep_blocked=True
     )
     return render(request, "network/privacy.html", {"form": form, "blocked": blocked})

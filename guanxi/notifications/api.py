@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from guanxi.api.auth import member_auth
 from guanxi.api.pagination import CURSOR_MAX, keyset_page
-from guanxi.api.schemas import ListPage, Payload
+from guanxi.api.schemas import ListPage, MemberCard, Payload
 from guanxi.notifications import selectors, services
 
 router = Router(tags=["notifications"], auth=member_auth)
@@ -17,7 +17,11 @@ class NotificationOut(Schema):
     kind: str
     text: str
     url: str
-    actor_handle: str | None
+    actor_handle: str | None = Field(description="The actor's handle (also in actor).")
+    actor: MemberCard | None = Field(
+        description="Who did it, as the member card every list shows; null when no one "
+        "did or it is a member you no longer see."
+    )
     created_at: str
     unread: bool
     state: str | None = Field(
@@ -47,19 +51,22 @@ def notification_list(
         per_page=limit,
         field="created_at",
     )
+    # Dicts, not NotificationOut instances: ninja then builds the actor's card with the
+    # request at hand, which makes its URLs absolute.
     items = [
-        NotificationOut(
-            id=item.id,
-            kind=item.kind,
-            text=item.text,
-            url=item.url,
-            actor_handle=item.actor.username if item.actor else None,
-            created_at=item.created_at.isoformat(),
-            unread=item.unread,
-            state=item.state.label if item.state else None,
-            awaiting_you=bool(item.state and item.state.open),
-        )
-        for item in selectors.as_items(rows)
+        {
+            "id": item.id,
+            "kind": item.kind,
+            "text": item.text,
+            "url": item.url,
+            "actor_handle": item.actor.username if item.actor else None,
+            "actor": item.actor_card,
+            "created_at": item.created_at.isoformat(),
+            "unread": item.unread,
+            "state": item.state.label if item.state else None,
+            "awaiting_you": bool(item.state and item.state.open),
+        }
+        for item in selectors.as_items(rows, cards_for=request.user)
     ]
     return {
         "items": items,

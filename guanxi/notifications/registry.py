@@ -72,3 +72,22 @@ def registered_keys() -> list[str]:
 def all_kinds() -> list[NotificationKind]:
     """Every kind, in registration order (the settings page's order)."""
     return list(_kinds.values())
+
+
+# The member card of a notification's actor, shown by the API. The notifications app
+# knows no member card: the app that can see both (the network, above accounts and
+# notifications, which are independent siblings) registers accounts' card builder.
+# build(viewer, ids) -> the cards of the ids the viewer may see, each with an `id`.
+ActorCards = Callable[[object, Sequence[int]], Sequence[object]]
+_actor_cards: list[ActorCards] = []
+
+
+def register_actor_cards(build: ActorCards) -> None:
+    _actor_cards[:] = [build]
+
+
+def actor_cards(viewer, ids: Sequence[int]) -> dict[int, object]:
+    """{actor id: card} for the actors `viewer` may see (none when no app registered)."""
+    if not _actor_cards or not ids:
+        return {}
+    return {card.id: card for card in _actor_cards[0](viewer, ids)}  # type: ignore[attr-defined]

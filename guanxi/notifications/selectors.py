@@ -24,6 +24,9 @@ class NotificationItem:
     created_at: datetime
     unread: bool
     state: State | None = None
+    # The actor's member card as the recipient may see it (None: no actor, or one they
+    # may no longer see); filled only when as_items is asked for cards.
+    actor_card: object | None = None
 
 
 def unread_count(*, recipient) -> int:
@@ -48,9 +51,16 @@ def states_for(notifications) -> dict[int, State]:
     return states
 
 
-def as_items(notifications) -> list[NotificationItem]:
+def as_items(notifications, *, cards_for=None) -> list[NotificationItem]:
+    """The notifications as shown: wording, link, current state and, with `cards_for`
+    (the recipient), the actors' member cards, in one batch for the whole list."""
     notifications = [note for note in notifications if registry.get(note.kind) is not None]
     states = states_for(notifications)
+    cards = (
+        registry.actor_cards(cards_for, list({n.actor_id for n in notifications if n.actor_id}))
+        if cards_for is not None
+        else {}
+    )
     items = []
     for note in notifications:
         kind = registry.get(note.kind)
@@ -65,6 +75,7 @@ def as_items(notifications) -> list[NotificationItem]:
                 created_at=note.created_at,
                 unread=note.read_at is None,
                 state=states.get(note.pk),
+                actor_card=cards.get(note.actor_id) if note.actor_id else None,
             )
         )
     return items

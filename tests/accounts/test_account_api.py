@@ -129,7 +129,9 @@ def test_token_list_shows_no_secrets(client, alice, alice_token, bob):
     access_token_create(user=bob, name="bob's")
     response = client.get(f"{API}/tokens", **bearer(alice_token))
     assert response.status_code == 200
-    (item,) = response.json()
+    body = response.json()
+    assert body["next"] is None
+    (item,) = body["items"]
     assert set(item) == {"id", "name", "prefix", "created_at", "last_used_at"}
     assert item["name"] == "cli"
     assert alice_token not in response.content.decode()
@@ -146,7 +148,7 @@ def test_create_token_returns_it_once(client, alice, alice_token):
     assert client.get(f"{API}/me", **bearer(raw)).json()["handle"] == "alice"
     listing = client.get(f"{API}/tokens", **bearer(raw))
     assert raw not in listing.content.decode()
-    assert {t["name"] for t in listing.json()} == {"cli", "ci"}
+    assert {t["name"] for t in listing.json()["items"]} == {"cli", "ci"}
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,8 @@ def test_experience_crud(alice, login):
     entry = response.json()
     assert entry["end_year"] is None and entry["location"] == ""
     listed = client.get(f"{ME}/experience").json()
-    assert [e["id"] for e in listed] == [entry["id"]]
+    assert [e["id"] for e in listed["items"]] == [entry["id"]]
+    assert (listed["next"], listed["count"], listed["count_is"]) == (None, 1, "exact")
 
     response = patch(client, f"{ME}/experience/{entry['id']}", {"end_year": 2020})
     assert response.status_code == 200
@@ -196,7 +197,7 @@ def test_education_crud(alice, login):
     assert entry["school"] == "复旦大学"
     response = patch(client, f"{ME}/education/{entry['id']}", {"field": "Finance"})
     assert response.json()["field"] == "Finance"
-    assert client.get(f"{ME}/education").json()[0]["field"] == "Finance"
+    assert client.get(f"{ME}/education").json()["items"][0]["field"] == "Finance"
     assert Education.objects.get().school_key == "复旦大学"
     assert client.delete(f"{ME}/education/{entry['id']}").status_code == 204
     assert not Education.objects.exists()
@@ -253,7 +254,7 @@ def test_others_entries_are_404(alice, bob, login):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
         assert client.delete(url).status_code == 404
-    assert client.get(f"{ME}/experience").json() == []
+    assert client.get(f"{ME}/experience").json()["items"] == []
     assert patch(client, f"{ME}/experience/999999", {}).status_code == 404
     exp.refresh_from_db()
     edu.refresh_from_db()

@@ -74,6 +74,48 @@ def test_a_node_and_edge_count_line_is_skipped_only_when_it_counts_the_rest():
     assert found.header == 1 and found.edges == [(1, 2), (2, 3)]
 
 
+def test_reading_the_real_graphs_formats():
+    """The layouts of the files measured in docs/PERFORMANCE.md: SNAP (a `#` header,
+    tabs, each edge both ways), a SNAP ego network (spaces, a stray self-loop) and
+    Pajek (`*Vertices` with labels, an empty `*Arcs`, `*Edges` with weights)."""
+    snap = """# Directed graph (each unordered pair of nodes is saved once): CA-GrQc.txt
+# Collaboration network of Arxiv General Relativity category
+# Nodes: 3 Edges: 4
+# FromNodeId\tToNodeId
+3466\t937
+3466\t5233
+937\t3466
+5233\t3466
+"""
+    found = read_edge_list(StringIO(snap))
+    assert found.numeric and found.problems == [] and found.header is None
+    assert found.edges == [(937, 3466), (3466, 5233)] and found.duplicates == 2
+    ego = read_edge_list(StringIO("0 0\n236 186\n186 236\n122 285\n"))
+    assert ego.edges == [(186, 236), (122, 285)] and ego.self_loops == 1
+    pajek = """*Vertices     4
+       1 "Duke Ellington"   0.1 0.2
+       2 "Count Basie"
+       3 "x"
+       4 "4 5"
+*Arcs
+*Edges
+       1       2        1
+       2       3        1
+       1       2        1
+*Edgeslist
+       3 4 1
+       4
+"""
+    found = read_edge_list(StringIO(pajek))
+    assert found.problems == [] and found.header is None and found.numeric
+    assert found.edges == [(1, 2), (2, 3), (3, 4), (1, 3)] and found.duplicates == 1
+    # A first Pajek edge that happens to look like a count is an edge all the same.
+    assert read_edge_list(StringIO("*Edges\n3 2\n1 2\n2 3\n")).edges == [(2, 3), (1, 2)]
+    odd = read_edge_list(StringIO("*Matrix\n0 1\n1 0\n*Edges\n5 6\n"))
+    assert odd.problems == [(1, "unknown Pajek section *Matrix")]
+    assert odd.edges == [(5, 6)]
+
+
 def test_hiding_shuffles_with_the_seed_whatever_the_file_order():
     edges = cliques(3, 6)
     kept, hidden = hide_edges(edges, 0.1, seed=42)
@@ -191,6 +233,26 @@ def test_ours_is_at_least_the_better_baseline_on_real_social_graphs(graph):
     ours = result.score("ours (graph only)")
     for baseline in ("mutual connections", "Adamic–Adar", "resource allocation"):
         assert ours.recall >= result.score(baseline).recall, (graph, result)
+
+
+def test_ours_never_loses_to_resource_allocation_on_les_miserables_whatever_the_seed():
+    """Les Misérables co-appearances (networkx): resource allocation beats Adamic–Adar
+    on some splits. Calibration used to follow near ties on the validation split and
+    then lose to resource allocation on the test split (seeds 1-20: 0.879 against
+    0.880); it now keeps resource allocation unless another is clearly better, so ours
+    finds at least what each classic score finds, on every split."""
+    import networkx
+
+    g = networkx.convert_node_labels_to_integers(networkx.les_miserables_graph())
+    edges = sorted((min(a, b), max(a, b)) for a, b in g.edges() if a != b)
+    ra_ahead = 0
+    for seed in (42, *range(1, 21)):
+        result = evaluate(edges, seed=seed)
+        ours = result.score("ours (graph only)").hits
+        ra, aa = (result.score(n).hits for n in ("resource allocation", "Adamic–Adar"))
+        assert ours >= ra and ours >= aa, (seed, result)
+        ra_ahead += ra > aa
+    assert ra_ahead >= 2  # the graph does tell the two apart
 
 
 def test_ours_is_at_least_the_better_baseline_on_the_davis_co_attendance_graph():

@@ -116,3 +116,21 @@ def test_seed_graph_writes_connections_and_follows_once():
     # Idempotent: the same seed adds nothing the second time.
     seed_graph(shape=shape, seed=4)
     assert Connection.objects.count() == made
+
+
+@pytest.mark.django_db
+def test_a_city_circle_is_the_gazetteers_place_whatever_the_language_typed():
+    """The demo's "same city" ties are the ranking's: 上海 and Shanghai one circle, a city
+    the gazetteer does not know none (it would be a reason the ranking never states)."""
+    from guanxi.demo.graph import member_circles
+    from tests.factories import make_member
+
+    mei = make_member("mei", city="上海", company="Acme")
+    tom = make_member("tom", city="Shanghai")
+    nowhere = make_member("nowhere", city="Atlantis-under-the-sea")
+    circles = member_circles([mei.pk, tom.pk, nowhere.pk])
+    mei_city = [c for c in circles[0] if c.startswith("city:")]
+    assert mei_city == [f"city:{mei.profile.place_id}"] and mei.profile.place_id is not None
+    assert [c for c in circles[1] if c.startswith("city:")] == mei_city
+    assert not [c for c in circles[2] if c.startswith("city:")]
+    assert nowhere.profile.city == "Atlantis-under-the-sea" and nowhere.profile.place_id is None

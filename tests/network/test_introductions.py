@@ -90,7 +90,7 @@ def test_accept_then_decline_is_not_now_for_everyone_but_the_decliner(trio):
         intro_selectors.received_queryset(user=carol), user=carol
     )
     assert carol_view.my_answer == "declined"
-    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice), user=alice)
     assert alice_view.status == intro_selectors.NOT_NOW
     # The introducer can't tell who said no: both sides read "not now".
     assert [side.state for side in alice_view.sides] == [
@@ -121,8 +121,8 @@ def test_while_open_each_side_sees_the_others_yes_and_the_introducer_sees_per_si
         intro_selectors.received_queryset(user=carol), user=carol
     )
     assert carol_view.other_accepted and carol_view.awaiting_me
-    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
-    states = {side.member.pk: side.state for side in alice_view.sides}
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice), user=alice)
+    states = {side.member.id: side.state for side in alice_view.sides}
     assert states == {bob.pk: intro_selectors.ACCEPTED, carol.pk: intro_selectors.WAITING}
 
 
@@ -351,7 +351,7 @@ def test_a_block_between_the_two_cancels_the_open_introduction_silently(trio):
         intro.introduction_accept(user=carol, introduction_id=made.pk)
     assert not selectors.are_connected(bob.pk, carol.pk)
     # The introducer reads it like any "not now"; the two no longer see it at all.
-    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice))
+    (alice_view,) = intro_selectors.as_made(intro_selectors.made_queryset(user=alice), user=alice)
     assert alice_view.status == intro_selectors.NOT_NOW
     assert [side.state for side in alice_view.sides] == [
         intro_selectors.NOT_NOW,
@@ -396,7 +396,7 @@ def test_received_shows_the_others_summary_and_shared_reasons(alice, bob, carol)
     link(alice, bob, carol)
     made = introduce(alice, bob, carol)
     (item,) = intro_selectors.as_received(intro_selectors.received_queryset(user=bob), user=bob)
-    assert item.other == carol and item.introducer == alice
+    assert item.other.id == carol.pk and item.introducer.id == alice.pk
     assert item.introduction.note == made.note
     assert item.reasons == ["both in Hangzhou"]
     assert intro_selectors.pending_count(user=bob) == 1

@@ -247,6 +247,36 @@ def test_invitation_and_follow_pages_query_counts(login, alice, django_assert_ma
         assert page.status_code == 200 and "Asker24" in page.content.decode(), name
 
 
+@pytest.mark.parametrize("size", [3, 25])
+def test_invitations_and_blocked_lists_take_a_fixed_number_of_queries(
+    login, alice, size, django_assert_num_queries
+):
+    """Each list shows its members with the one card, built for the page in one batch."""
+    for i in range(size):
+        asker, invited, blocked = (
+            make_member(f"{role}{i}") for role in ("asker", "invited", "blocked")
+        )
+        services.connection_request_send(sender=asker, recipient_id=alice.pk, note="hi")
+        services.connection_request_send(sender=alice, recipient_id=invited.pk)
+        services.block(blocker=alice, blocked_id=blocked.pk)
+    client = login(alice)
+    # Session, user, the count and the page's rows, the cards (blocks, profiles, skills),
+    # the nav's notification count. The privacy page reads its settings instead of the
+    # blocks (its own block list keeps blocked members).
+    for name, expected, shown in (
+        ("network_invitations", 8, "Asker"),
+        ("network_invitations_sent", 8, "Invited"),
+        ("network_privacy", 8, "Blocked"),
+    ):
+        client.get(reverse(name))  # warm the session
+        with django_assert_num_queries(expected):
+            page = client.get(reverse(name))
+        html = page.content.decode()
+        assert page.status_code == 200, name
+        assert html.count("person-card") == min(size, 24), name
+        assert f"{shown}{size - 1}" in html, name
+
+
 def test_htmx_refusal_is_written_in_the_panel(login, alice, bob):
     services.privacy_update(user=bob, requests_from="nobody", connections_visible_to="members")
     client = login(alice)

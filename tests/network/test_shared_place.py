@@ -118,7 +118,7 @@ def test_introduction_ideas_pair_a_city_typed_in_two_languages(pair):
         services.connect_members(a=hub, b=person)
     with translation.override("en"):
         (idea,) = intro_selectors.introduction_ideas(user=hub)
-        assert {idea.a.pk, idea.b.pk} == {mei.pk, tom.pk}
+        assert {idea.a.id, idea.b.id} == {mei.pk, tom.pk}
         assert idea.reasons == ["both in Shanghai"]
     with translation.override("zh-hans"):
         (idea,) = intro_selectors.introduction_ideas(user=hub)

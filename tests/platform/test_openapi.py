@@ -80,6 +80,34 @@ def test_every_people_list_shares_the_one_member_card(document):
     assert schemas["IdeaOut"]["properties"]["a"]["$ref"] == card
     suggestion = schemas["SuggestionOut"]["properties"]
     assert suggestion["mutual_connections"]["items"]["$ref"] == card
+    actor = schemas["NotificationOut"]["properties"]["actor"]
+    assert {"$ref": card} in actor["anyOf"] and {"type": "null"} in actor["anyOf"]
+    received = schemas["ReceivedOut"]["properties"]
+    assert received["other"]["$ref"] == card
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    ref = schema.get("$ref", "")
+    return document["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
+
+
+def test_every_list_answers_the_one_envelope(document):
+    """No operation answers a bare array: every list is a ListPage (items, next, count,
+    count_is), so clients page every list the same way."""
+    envelope = {"items", "next", "count", "count_is"}
+    lists = 0
+    for path, method, operation in _operations(document):
+        for status, response in operation["responses"].items():
+            content = response.get("content", {}).get("application/json")
+            if not content or not status.startswith("2"):
+                continue
+            schema = _resolve(document, content["schema"])
+            assert schema.get("type") != "array", (method, path, status)
+            if "items" in schema.get("properties", {}):
+                lists += 1
+                assert envelope <= set(schema["properties"]), (method, path)
+                assert schema["properties"]["items"]["type"] == "array", (method, path)
+    assert lists >= 15
 
 
 def test_every_operation_documents_its_errors(document):

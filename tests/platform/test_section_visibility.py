@@ -181,7 +181,7 @@ def test_every_consumer_answers_what_the_rule_answers(section, level, cast, alic
         assert said is EVERY_MEMBER.sees(level, alice.pk), (section, level.name)
         assert not said or _expected("member", cast["member"], level, alice.pk)
         ideas = introduction_ideas(user=cast["connection"])
-        idea = next((i for i in ideas if {i.a.pk, i.b.pk} == {alice.pk, cast["member"].pk}), None)
+        idea = next((i for i in ideas if {i.a.id, i.b.id} == {alice.pk, cast["member"].pk}), None)
         said = idea is not None and REASON[section] in idea.reasons
         assert said is EVERY_MEMBER.sees(level, alice.pk), (section, level.name)
 

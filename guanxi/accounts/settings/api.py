@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts import selectors, services, tokens
 from guanxi.accounts.selectors import account_summary
 from guanxi.api.auth import member_auth
-from guanxi.api.schemas import NOT_BLANK, Payload
+from guanxi.api.pagination import CursorQuery, keyset_page
+from guanxi.api.schemas import NOT_BLANK, ListPage, Payload
 
 router = Router(tags=["account"], auth=member_auth)
+TOKENS_PER_PAGE = 50
 
 
 class MeOut(Schema):
@@ -32,6 +34,12 @@ class TokenOut(Schema):
     last_used_at: datetime | None
 
 
+class TokenPage(ListPage):
+    """Newest first; a member holds at most MAX_TOKENS_PER_USER, so one page in practice."""
+
+    items: list[TokenOut]
+
+
 class TokenCreatedOut(TokenOut):
     token: str = Field(description="The secret. It is shown this once; store it now.")
 
@@ -45,9 +53,15 @@ def me(request: HttpRequest):
     return account_summary(user=request.auth)
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your personal access tokens")
-def token_list(request: HttpRequest):
-    return list(selectors.tokens_for_user(user=request.auth))
+@router.get("/tokens", response=TokenPage, summary="Your personal access tokens, newest first")
+def token_list(request: HttpRequest, query: Query[CursorQuery]):
+    rows, following = keyset_page(
+        selectors.tokens_for_user(user=request.auth),
+        cursor=query.cursor,
+        per_page=TOKENS_PER_PAGE,
+        field="created_at",
+    )
+    return {"items": rows, "next": following}
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a personal access token")

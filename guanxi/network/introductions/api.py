@@ -13,9 +13,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from guanxi.accounts.selectors import MemberCard as Card
-from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
+from guanxi.api.pagination import CursorQuery, keyset_page
 from guanxi.api.schemas import NOT_BLANK, ListPage, MemberCard, Payload
 from guanxi.network.introductions import selectors, services
 from guanxi.network.introductions.access import access_introduction
@@ -26,6 +25,7 @@ from guanxi.network.models.introductions import INTRODUCTION_NOTE_MAX
 router = Router(tags=["introductions"], auth=member_auth)
 
 IDEAS_MAX = 50
+PER_PAGE = 50
 
 
 class IntroductionIn(Payload):
@@ -67,9 +67,12 @@ class MadeOut(Schema):
     reasons: list[str]
 
 
-class IntroductionsOut(Schema):
-    received: list[ReceivedOut]
-    made: list[MadeOut]
+class ReceivedPage(ListPage):
+    items: list[ReceivedOut]
+
+
+class MadePage(ListPage):
+    items: list[MadeOut]
 
 
 class IdeaOut(Schema):
@@ -86,22 +89,7 @@ class IdeaPage(ListPage):
     items: list[IdeaOut]
 
 
-def _cards(viewer, users) -> dict[int, Card]:
-    """The cards of everyone named in a response, in one batch. The services already
-    leave out introductions across a block, so blocked members are not dropped here."""
-    ids = [user.pk for user in users if user is not None]
-    return {card.id: card for card in member_cards(viewer=viewer, ids=ids, keep_blocked=True)}
-
-
-def _received_cards(viewer, items: list[selectors.ReceivedIntroduction]) -> dict[int, Card]:
-    return _cards(viewer, [u for item in items for u in (item.introducer, item.other)])
-
-
-def _made_cards(viewer, items: list[selectors.MadeIntroduction]) -> dict[int, Card]:
-    return _cards(viewer, [side.member for item in items for side in item.sides])
-
-
-def _received(item: selectors.ReceivedIntroduction, cards: dict[int, Card]) -> dict:
+def _received(item: selectors.ReceivedIntroduction) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
@@ -109,28 +97,30 @@ def _received(item: selectors.ReceivedIntroduction, cards: dict[int, Card]) -> d
         "other_accepted": item.other_accepted,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "introducer": cards.get(item.introducer.pk) if item.introducer else None,
-        "other": cards[item.other.pk],
+        "introducer": item.introducer,
+        "other": item.other,
         "reasons": item.reasons,
     }
 
 
-def _made(item: selectors.MadeIntroduction, cards: dict[int, Card]) -> dict:
+def _made(item: selectors.MadeIntroduction) -> dict:
     return {
         "id": item.pk,
         "status": item.status,
         "note": item.introduction.note,
         "created_at": item.introduction.created_at,
-        "sides": [{"member": cards[side.member.pk], "state": side.state} for side in item.sides],
+        "sides": [{"member": side.member, "state": side.state} for side in item.sides],
         "reasons": item.reasons,
     }
 
 
 def _made_one(user, introduction_id: int) -> dict:
-    items = selectors.as_made(selectors.made_queryset(user=user).filter(pk=introduction_id))
+    items = selectors.as_made(
+        selectors.made_queryset(user=user).filter(pk=introduction_id), user=user
+    )
     if not items:
         raise IntroductionNotFound
-    return _made(items[0], _made_cards(user, items))
+    return _made(items[0])
 
 
 def _received_one(user, introduction_id: int) -> dict:
@@ -140,7 +130,7 @@ def _received_one(user, introduction_id: int) -> dict:
     )
     if not items:
         raise IntroductionNotFound
-    return _received(items[0], _received_cards(user, items))
+    return _received(items[0])
 
 
 @router.post(
@@ -157,20 +147,40 @@ def introductions_create(request: HttpRequest, payload: IntroductionIn):
 
 
 @router.get(
-    "/network/introductions",
-    response=IntroductionsOut,
-    url_name="introductions_list",
-    summary="Introductions you received and made (the most recent 100 of each)",
+    "/network/introductions/received",
+    response=ReceivedPage,
+    url_name="introductions_received",
+    summary="Introductions of you to someone, newest first",
 )
-def introductions_list(request: HttpRequest):
+def introductions_received(request: HttpRequest, query: Query[CursorQuery]):
     user = request.auth
-    received = selectors.as_received(selectors.received_queryset(user=user)[:100], user=user)
-    made = selectors.as_made(selectors.made_queryset(user=user)[:100])
-    received_cards, made_cards = _received_cards(user, received), _made_cards(user, made)
+    rows, following = keyset_page(
+        selectors.received_queryset(user=user),
+        cursor=query.cursor,
+        per_page=PER_PAGE,
+        field="created_at",
+    )
     return {
-        "received": [_received(i, received_cards) for i in received],
-        "made": [_made(i, made_cards) for i in made],
+        "items": [_received(i) for i in selectors.as_received(rows, user=user)],
+        "next": following,
     }
+
+
+@router.get(
+    "/network/introductions/made",
+    response=MadePage,
+    url_name="introductions_made",
+    summary="Introductions you made, newest first",
+)
+def introductions_made(request: HttpRequest, query: Query[CursorQuery]):
+    user = request.auth
+    rows, following = keyset_page(
+        selectors.made_queryset(user=user),
+        cursor=query.cursor,
+        per_page=PER_PAGE,
+        field="created_at",
+    )
+    return {"items": [_made(i) for i in selectors.as_made(rows, user=user)], "next": following}
 
 
 def _answer(request: HttpRequest, introduction_id: int, accept: bool) -> dict:
@@ -207,11 +217,10 @@ def introductions_decline(request: HttpRequest, introduction_id: int):
 )
 def introductions_ideas(request: HttpRequest, limit: int = Query(10, ge=1, le=IDEAS_MAX)):
     ideas = selectors.introduction_ideas(user=request.auth, limit=limit)
-    cards = _cards(request.auth, [u for idea in ideas for u in (idea.a, idea.b)])
     items = [
         {
-            "a": cards[idea.a.pk],
-            "b": cards[idea.b.pk],
+            "a": idea.a,
+            "b": idea.b,
             "score": round(idea.score, 4),
             "reasons": idea.reasons,
             "suggested_note": idea.note,

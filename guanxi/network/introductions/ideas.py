@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Education, OpenTo, Profile, ProfileTag, User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.accounts.visibility import EVERY_MEMBER
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
@@ -59,8 +60,8 @@ CHECK_ROUNDS = 5
 
 @dataclass
 class IntroductionIdea:
-    a: User
-    b: User
+    a: MemberCard
+    b: MemberCard
     score: float
     reasons: list[str] = field(default_factory=list)
     note: str = ""  # a suggested note for the prefilled form
@@ -253,14 +254,16 @@ def introduction_ideas(*, user: User, limit: int = 10) -> list[IntroductionIdea]
             break
     chosen = chosen[:limit]
     shown = {uid for pair, _s in chosen for uid in pair}
-    by_id = {u.pk: u for u in User.objects.filter(pk__in=shown).select_related("profile")}
+    cards = {card.id: card for card in member_cards(viewer=user, ids=shown, keep_blocked=True)}
     traits = load_traits(shown)
     ideas = []
     for (low, high), score in chosen:
+        if low not in cards or high not in cards:  # left since the scores were read
+            continue
         why = reasons(affinity(traits[low], traits[high]), limit=3)
         ideas.append(
             IntroductionIdea(
-                a=by_id[low], b=by_id[high], score=score, reasons=why, note=suggested_note(why)
+                a=cards[low], b=cards[high], score=score, reasons=why, note=suggested_note(why)
             )
         )
     return ideas

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.errors import MemberNotFound
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import MemberCard, member_cards
 from guanxi.core.errors import Conflict
 from guanxi.network import selectors
 from guanxi.network.affinity import affinity, load_traits, reasons
@@ -72,8 +73,8 @@ class ReceivedIntroduction:
     """An introduction as one of the two introduced members sees it."""
 
     introduction: Introduction
-    other: User
-    introducer: User | None
+    other: MemberCard
+    introducer: MemberCard | None  # None once the introducer has left
     status: str  # waiting / connected / not_now
     my_answer: str  # pending / accepted / declined (the viewer's own)
     other_accepted: bool  # only while open: the other already said yes
@@ -94,7 +95,7 @@ class ReceivedIntroduction:
 
 @dataclass
 class MadeSide:
-    member: User
+    member: MemberCard
     state: str  # waiting / accepted / not_now / connected
 
 
@@ -120,18 +121,12 @@ _OPEN_FIRST = Case(
 def received_queryset(*, user: User) -> QuerySet[Introduction]:
     """Introductions of `user` to someone, open ones first, then the most recent."""
     rows = Introduction.objects.filter(Q(member_low=user) | Q(member_high=user))
-    return (
-        visible(rows, user.pk)
-        .select_related("introducer__profile", "member_low__profile", "member_high__profile")
-        .order_by(_OPEN_FIRST, "-created_at", "-id")
-    )
+    return visible(rows, user.pk).order_by(_OPEN_FIRST, "-created_at", "-id")
 
 
 def made_queryset(*, user: User) -> QuerySet[Introduction]:
-    return (
-        visible(Introduction.objects.filter(introducer=user), user.pk)
-        .select_related("member_low__profile", "member_high__profile")
-        .order_by(_OPEN_FIRST, "-created_at", "-id")
+    return visible(Introduction.objects.filter(introducer=user), user.pk).order_by(
+        _OPEN_FIRST, "-created_at", "-id"
     )
 
 
@@ -158,19 +153,34 @@ def prefilled_note(*, a_id: int | None, b_id: int | None) -> str:
     return suggested_note(reasons(affinity(traits[a_id], traits[b_id]), limit=3))
 
 
+def _cards(viewer: User, ids) -> dict[int, MemberCard]:
+    """The cards of everyone the introductions name, in one batch. visible() already
+    left out introductions across a block, so blocked members are not dropped here."""
+    return {card.id: card for card in member_cards(viewer=viewer, ids=ids, keep_blocked=True)}
+
+
 def as_received(introductions, *, user: User) -> list[ReceivedIntroduction]:
+    """The introductions as `user`, one of the two introduced, sees them, with the member
+    cards of the other and of the introducer. A fixed number of queries for any number."""
     introductions = list(introductions)
     found = _pair_reasons(introductions)
+    others = {intro.pk: intro.other_id(user.pk) for intro in introductions}
+    cards = _cards(
+        user, [pk for intro in introductions for pk in (intro.introducer_id, others[intro.pk])]
+    )
     items = []
     for intro in introductions:
         side = intro.side_of(user.pk)
         other_side = "high" if side == "low" else "low"
+        other = cards.get(others[intro.pk])
+        if other is None:  # left since the page's query ran
+            continue
         status = public_status(intro)
         items.append(
             ReceivedIntroduction(
                 introduction=intro,
-                other=getattr(intro, f"member_{other_side}"),
-                introducer=intro.introducer,
+                other=other,
+                introducer=cards.get(intro.introducer_id) if intro.introducer_id else None,
                 status=status,
                 my_answer=getattr(intro, f"answer_{side}"),
                 other_accepted=status == WAITING
@@ -181,21 +191,28 @@ def as_received(introductions, *, user: User) -> list[ReceivedIntroduction]:
     return items
 
 
-def as_made(introductions) -> list[MadeIntroduction]:
+def as_made(introductions, *, user: User) -> list[MadeIntroduction]:
+    """The introductions `user` made, as they see them, with both members' cards."""
     introductions = list(introductions)
     found = _pair_reasons(introductions)
-    return [
-        MadeIntroduction(
-            introduction=intro,
-            sides=[
-                MadeSide(intro.member_low, _side_state(intro, intro.answer_low)),
-                MadeSide(intro.member_high, _side_state(intro, intro.answer_high)),
-            ],
-            status=public_status(intro),
-            reasons=found[intro.pk],
+    cards = _cards(user, [pk for i in introductions for pk in (i.member_low_id, i.member_high_id)])
+    items = []
+    for intro in introductions:
+        low, high = cards.get(intro.member_low_id), cards.get(intro.member_high_id)
+        if low is None or high is None:  # left since the page's query ran
+            continue
+        items.append(
+            MadeIntroduction(
+                introduction=intro,
+                sides=[
+                    MadeSide(low, _side_state(intro, intro.answer_low)),
+                    MadeSide(high, _side_state(intro, intro.answer_high)),
+                ],
+                status=public_status(intro),
+                reasons=found[intro.pk],
+            )
         )
-        for intro in introductions
-    ]
+    return items
 
 
 def pending_count(*, user: User) -> int:
@@ -227,21 +244,21 @@ def connections_for_picker(*, user: User, q: str = "", include=(), limit: int = 
 
 @dataclass(frozen=True)
 class AskOptions:
-    target: User
+    target: MemberCard
     mutuals: list[User]
 
 
 def ask_options(*, requester: User, target_id: int) -> AskOptions:
     """Whom `requester` may ask for an introduction to `target_id`: the connections they share."""
-    target = User.objects.select_related("profile").filter(pk=target_id, is_active=True).first()
-    if target is None or target.pk == requester.pk:
+    # The card leaves out unknown and inactive members and blocks either way: all unknown.
+    cards = member_cards(viewer=requester, ids=[target_id]) if target_id != requester.pk else []
+    if not cards:
         raise MemberNotFound
-    if selectors.is_blocked_either_way(requester.pk, target.pk):
-        raise MemberNotFound
-    if selectors.are_connected(requester.pk, target.pk):
+    target = cards[0]
+    if selectors.are_connected(requester.pk, target.id):
         raise Conflict(_("You are already connected."))
     shared = selectors.mutual_connection_ids(
-        requester.pk, target.pk
+        requester.pk, target.id
     ) - selectors.blocked_either_way_ids(requester.pk)
     mutuals = list(
         User.objects.filter(pk__in=shared, is_active=True)

@@ -236,8 +236,8 @@ def introduction_ask(*, requester: User, target_id: int, via_id: int, note: str 
         kind=ASKED,
         actor=requester,
         data={
-            "target_id": options.target.pk,
-            "target_name": options.target.profile.display_name,
+            "target_id": options.target.id,
+            "target_name": options.target.display_name,
             "note": note,
         },
     )

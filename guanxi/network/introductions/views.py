@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts.models import User
+from guanxi.accounts.access import access_member
 from guanxi.core.errors import Conflict, DomainError, NotFound
 from guanxi.core.outcomes import Outcome, add_to_form
 from guanxi.core.outcomes import answer as respond
@@ -81,7 +81,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
     show = "made" if request.GET.get("show") == "made" else "received"
     if show == "made":
         page = page_of(request, selectors.made_queryset(user=request.user), per_page=PER_PAGE)
-        items = selectors.as_made(page.object_list)
+        items = selectors.as_made(page.object_list, user=request.user)
     else:
         page = page_of(request, selectors.received_queryset(user=request.user), per_page=PER_PAGE)
         items = selectors.as_received(page.object_list, user=request.user)
@@ -151,11 +151,12 @@ def introduction_ideas(request: HttpRequest) -> HttpResponse:
 @login_required
 def introduction_ask(request: HttpRequest, user_id: int) -> HttpResponse:
     """Ask a shared connection to introduce you to `user_id` (the Introduce button on a suggestion)."""
+    target = access_member(request.user, user_id)
     try:
-        options = selectors.ask_options(requester=request.user, target_id=user_id)
+        options = selectors.ask_options(requester=request.user, target_id=target.pk)
     except Conflict as error:  # already connected: nothing to ask, back to their profile
         messages.info(request, error.message)
-        return redirect("profile", handle=User.objects.get(pk=user_id).username)
+        return redirect("profile", handle=target.username)
     form = IntroductionAskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,6 +31,10 @@ from guanxi.network.suggestions.recompute import MemoryGraph, MemoryTraits
 
 Edge = tuple[int, int]
 
+# Pajek section markers read (`*Edges`, `*Arcs`: pairs; `*...list`: adjacency lists);
+# arcs are read as undirected edges, like every other directed file.
+PAJEK_SECTIONS = {"vertices", "network", "edges", "arcs", "edgeslist", "arcslist"}
+
 
 @dataclass
 class EdgeList:
@@ -51,21 +55,41 @@ def read_edge_list(lines: Iterable[str]) -> EdgeList:
     between); further columns (weights, timestamps) are ignored. Lines starting with
     `#` or `%` are comments, as is anything after a `#`. A first line that only counts
     the nodes and edges of the rest (SNAP, KONECT and Matrix Market files carry one) is
-    skipped. Anything else is reported with its line number and skipped."""
+    skipped. Pajek files (`.net`: `*Vertices n`, then one line per vertex, then `*Edges`
+    or `*Arcs` pairs, or `*Edgeslist`/`*Arcslist` lines "id neighbour neighbour...")
+    are read by their sections. Anything else is reported with its line number and
+    skipped."""
     rows: list[tuple[int, list[str]]] = []
     result = EdgeList(edges=[], labels=[])
+    section = ""  # the current Pajek section ("" outside a Pajek file), lower case
+    pajek = False
     for number, raw in enumerate(lines, start=1):
         text = raw.strip()
         if not text or text[0] in "#%":
             continue
+        if text[0] == "*":
+            pajek = True
+            section = text[1:].split(maxsplit=1)[0].lower() if len(text) > 1 else ""
+            if section not in PAJEK_SECTIONS:
+                result.problems.append(
+                    (number, _("unknown Pajek section %(name)s") % {"name": text.split()[0]})
+                )
+                section = "skip"
+            continue
+        if section in ("vertices", "network", "skip"):
+            continue  # vertex declarations (1 "label" x y), a title, an unread section
         parts = text.split("#", 1)[0].replace(",", " ").split()
+        if section in ("edgeslist", "arcslist"):
+            # "id neighbour neighbour...": a lone id is a vertex without neighbours.
+            rows.extend((number, [parts[0], other]) for other in parts[1:])
+            continue
         if len(parts) < 2:
             result.problems.append(
                 (number, _("expected two ids, found %(n)d values") % {"n": len(parts)})
             )
             continue
         rows.append((number, parts))
-    if rows and _counts_the_rest(rows[0][1], [parts for _n, parts in rows[1:]]):
+    if rows and not pajek and _counts_the_rest(rows[0][1], [parts for _n, parts in rows[1:]]):
         result.header = rows.pop(0)[0]
 
     index: dict[str, int] = {}

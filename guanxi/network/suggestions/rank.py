@@ -35,7 +35,6 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import neg
 from typing import Protocol
 
 from guanxi.network.affinity import COMPLEMENTS, Traits
@@ -260,23 +259,53 @@ def shortlist_from(
 ) -> list[int]:
     """The best `size` candidates of a walk by the scoring's weights (without the
     circle term, which needs the mutual connections' own links), ties to the lower id
-    as the classic rankings break them."""
+    as the classic rankings break them.
+
+    The lists are added heaviest first (a connection who knows few weighs most). Once
+    the weight still to come is less than the `size`-th best total so far, no one not
+    yet met can enter the shortlist, so the lighter lists (the hubs', which the whole-
+    list walk reads in full: 75 % of the reads on the 3,000-member bench graph) only
+    add to the candidates who still can, found by a set intersection in C instead of
+    a Python loop over every name. The shortlist is the one the plain sum gives (up
+    to the rounding of sums added in another order)."""
     weight = scoring.weight
-    totals: dict[int, float] = defaultdict(float)
+    skip = {user_id, *neighbours, *excluded}
+    lists = []
     for z, theirs in paths:
         w = weight(degrees.get(z, 0))
-        if not w:
-            continue
-        for candidate in theirs:
-            totals[candidate] += w
-    for gone in excluded:
+        if w:
+            lists.append((w, theirs))
+    lists.sort(key=lambda item: -item[0])  # stable: equal weights keep the walk's order
+    remaining = sum(w for w, _theirs in lists)
+    totals: dict[int, float] = defaultdict(float)
+    # The cut is looked for each time the weight to come has halved (a few checks).
+    next_check = remaining / 2
+    open_to: set[int] | None = None  # once cut: the candidates who can still make it
+    for w, theirs in lists:
+        if open_to is None and remaining <= next_check:
+            next_check = remaining / 2
+            for gone in skip:
+                totals.pop(gone, None)
+            if len(totals) >= size:
+                floor = heapq.nlargest(size, totals.values())[-1]
+                if remaining < floor:
+                    open_to = {c for c, total in totals.items() if total + remaining >= floor}
+        if open_to is None:
+            for candidate in theirs:
+                totals[candidate] += w
+        else:
+            for candidate in open_to.intersection(theirs):
+                totals[candidate] += w
+        remaining -= w
+    for gone in skip:
         totals.pop(gone, None)
-    for gone in neighbours:
-        totals.pop(gone, None)
-    totals.pop(user_id, None)
-    # (score, -id) tuples compare in C: no key function call per candidate.
-    best = heapq.nlargest(size, zip(totals.values(), map(neg, totals.keys()), strict=True))
-    return [-negated for _score, negated in best]
+    if len(totals) > size:
+        # The size-th best score over plain floats (C), then sort only those above it.
+        floor = heapq.nlargest(size, totals.values())[-1]
+        best = sorted((-total, c) for c, total in totals.items() if total >= floor)[:size]
+    else:
+        best = sorted((-total, c) for c, total in totals.items())
+    return [candidate for _score, candidate in best]
 
 
 def graph_candidates(

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.accounts.models import ProfileTag
+from guanxi.accounts.selectors import has_tag, profile_tags
 from guanxi.core.errors import NotFound
 from guanxi.core.outcomes import Outcome, answer, back, outcome_fragment
 from guanxi.network.suggestions import selectors as served
@@ -51,7 +51,7 @@ def tag_members(request: HttpRequest, tag: str) -> HttpResponse:
     if found is None:
         raise NotFound(_("No member uses this tag."))
     page = shared_interests.members_sharing_tag(request.user, found, page=request.GET.get("page"))
-    mine = ProfileTag.objects.filter(profile_id=request.user.pk, tag=found).exists()
+    mine = has_tag(user_id=request.user.pk, tag_id=found.pk)
     return render(request, "network/shared_tag.html", {"tag": found, "page": page, "mine": mine})
 
 
@@ -59,9 +59,5 @@ def tag_members(request: HttpRequest, tag: str) -> HttpResponse:
 @require_GET
 def shared(request: HttpRequest) -> HttpResponse:
     page = shared_interests.members_sharing_my_tags(request.user, page=request.GET.get("page"))
-    my_tags = list(
-        ProfileTag.objects.filter(profile_id=request.user.pk)
-        .select_related("tag")
-        .order_by("kind", "position", "id")
-    )
+    my_tags = profile_tags(user_id=request.user.pk)
     return render(request, "network/shared.html", {"page": page, "my_tags": my_tags})

@@ -42,8 +42,10 @@ def degree_label(degree: int | None) -> str:
 
 @register.simple_tag
 def pending_invitations(user, limit: int = 3) -> dict:
-    """The newest invitations waiting for `user`, and how many there are (one query)."""
-    items = list(
-        selectors.invitations_received(user.pk).annotate(total=Window(Count("pk")))[:limit]
-    )
-    return {"items": items, "count": items[0].total if items else 0}
+    """The newest invitations waiting for `user` as list items, and how many there are
+    (one query for the rows and the count, then the senders' cards)."""
+    rows = list(selectors.invitations_received(user.pk).annotate(total=Window(Count("pk")))[:limit])
+    return {
+        "items": selectors.invitation_items(user, rows, received=True),
+        "count": rows[0].total if rows else 0,
+    }

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             help="edge list: the first two columns of each line are ids (further columns "
-            "ignored); # and % start comments; a node/edge count first line is skipped",
+            "ignored); # and % start comments; a node/edge count first line is skipped; "
+            "Pajek .net files are read by their sections",
         )
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--k", type=int, default=10, help="suggestions per member")
