@@ -64,6 +64,12 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("GUANXI_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("GUANXI_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=1, help="web processes")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("GUANXI_WEB_THREADS", "4")),
+        help="requests each web process runs at once (each thread keeps a database connection)",
+    )
     parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
     parser.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
     parser.add_argument("--demo", action="store_true", help="seed demo data first (idempotent)")
@@ -78,6 +84,7 @@ def serve(argv: list[str]) -> int:
     login = _demo_login()
     startup.step("starting the web server, the task worker and the scheduler")
     startup.quiet_web_server()
+    os.environ["GUANXI_WEB_THREADS"] = str(args.threads)  # read by guanxi.asgi in each worker
     python = sys.executable
     children: list[Child] = []
     if not args.no_worker:
@@ -88,6 +95,7 @@ def serve(argv: list[str]) -> int:
         python,
         "-m",
         "uvicorn",
+        # HTTP on a fixed pool of threads per process, WebSockets on the event loop.
         "guanxi.asgi:application",
         "--host",
         args.host,

@@ -146,9 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(os.environ.get("GUANXI_TEST_DB_DIR", DATA_DIR)) / "test.sqlite3")
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep each thread's connection between requests (the web server's threads live as long
+# as their process): no reconnect, no pragmas again, SQLite's page cache kept. The health
+# check finds a PostgreSQL connection that died (a restart) before a request uses it.
+# Not in tests: pytest-django allows database access per test, and a kept connection
+# would outlive the test that opened it (tests/platform/test_web_threads.py checks the
+# served stack in a child process with the real value).
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get("CONN_MAX_AGE", "0" if TESTING else "600")
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
@@ -171,7 +178,20 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process on this machine, so rate limits hold with several web
+    # workers; a file of its own, off the main database's write lock (see core.cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "guanxi.core.cache.SQLiteCache",
+            "LOCATION": str(
+                Path(os.environ.get("GUANXI_TEST_DB_DIR", DATA_DIR))
+                / f"cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3"
+                if TESTING
+                else DATA_DIR / "cache.sqlite3"
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

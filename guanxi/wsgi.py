@@ -1,7 +1,8 @@
 """The WSGI application, for a WSGI server (gunicorn) in front of the pages.
 
-`guanxi serve` runs the ASGI application (guanxi/asgi.py); this one serves the same
-Django project without the ASGI layer. See docs/DESIGN-platform.md, "Serving".
+`guanxi serve` runs guanxi/asgi.py, which serves this same WSGI handler on a thread
+pool and adds WebSockets; this module is for a plain WSGI server. See
+docs/DESIGN-platform.md, "Serving pages".
 """
 
 import os

@@ -1,9 +1,11 @@
 """The served stack as a child process, and the CPU time of its web workers.
 
 `serve` is what the README runs: `guanxi serve` (migrate, collect static files, the
-supervisor, uvicorn with the ASGI application), here with N web workers and without the
-task worker and the scheduler, so that only the web server's work is measured. The other
-kinds serve the same Django project under a WSGI server, for the ASGI/WSGI comparison.
+supervisor, uvicorn with guanxi.asgi: Django's WSGI handler on a fixed thread pool per
+process), here with N web workers and without the task worker and the scheduler, so that
+only the web server's work is measured. The other kinds serve the same Django project
+for the comparison: `django-asgi` is uvicorn with Django's own ASGIHandler (what `serve`
+ran before issue 7), the others are WSGI servers.
 
 CPU time is read from the kernel's CPU clock of each worker process
 (`clock_gettime` on the process's CPU clock id, as `clock_getcpuclockid(3)` returns):
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from dataset import ROOT, server_environment
 
-KINDS = ("serve", "gunicorn-sync", "gunicorn-gthread", "uvicorn-wsgi")
+KINDS = ("serve", "django-asgi", "gunicorn-sync", "gunicorn-gthread", "uvicorn-wsgi")
 
 
 def free_port() -> int:
@@ -83,12 +85,13 @@ class Server:
                 self.process.wait()
 
 
-def _command(kind: str, port: int, workers: int) -> list[str]:
+def _command(kind: str, port: int, workers: int, background: bool = False) -> list[str]:
     python = sys.executable
     if kind == "serve":
         return [
             *(python, "-m", "guanxi.cli", "serve", "--host", "127.0.0.1"),
-            *("--port", str(port), "--workers", str(workers), "--no-worker", "--no-scheduler"),
+            *("--port", str(port), "--workers", str(workers)),
+            *(() if background else ("--no-worker", "--no-scheduler")),
         ]
     if kind.startswith("gunicorn-"):
         worker_class = kind.removeprefix("gunicorn-")
@@ -99,6 +102,12 @@ def _command(kind: str, port: int, workers: int) -> list[str]:
             *(python, "-m", "gunicorn", "guanxi.wsgi:application", "--bind", f"127.0.0.1:{port}"),
             *("--workers", str(workers), "--worker-class", worker_class, *threads),
             *("--keep-alive", "30", "--log-level", "warning"),
+        ]
+    if kind == "django-asgi":
+        return [
+            *(python, "-m", "uvicorn", "--factory", "django.core.asgi:get_asgi_application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"),
         ]
     if kind == "uvicorn-wsgi":
         return [
@@ -141,7 +150,9 @@ def start(
     log: Path,
     extra_env: dict[str, str] | None = None,
     timeout: float = 120,
+    background: bool = False,
 ) -> Server:
+    """`background` (serve only) keeps the task worker and the scheduler running."""
     env = server_environment(data_dir)
     env.update(extra_env or {})
     if kind != "serve":
@@ -149,7 +160,7 @@ def start(
     port = free_port()
     handle = open(log, "ab")  # noqa: SIM115 - the child writes to it until it stops
     process = subprocess.Popen(
-        _command(kind, port, workers),
+        _command(kind, port, workers, background),
         env=env,
         cwd=ROOT,
         stdout=handle,
@@ -162,6 +173,10 @@ def start(
             raise RuntimeError(f"the {kind} server exited ({process.returncode}); see {log}")
         if _answers(port):
             found = _workers(process.pid, workers)
+            if background:  # the worker and the scheduler are leaves too; keep uvicorn's
+                found = [
+                    p for p in found if any(m in _cmdline(p) for m in ("spawn_main", "uvicorn"))
+                ]
             if len(found) == workers:
                 return Server(kind, port, process, found, log)
         time.sleep(0.3)

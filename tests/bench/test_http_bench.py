@@ -51,3 +51,28 @@ def test_http_bench_runs_every_page(tmp_path):
     table = markdown.read_text()
     assert "| /healthz | visitor |" in table
     assert "ratio to /healthz" in table
+
+
+def test_mixed_bench_reads_while_writes_land_without_lock_errors(tmp_path):
+    out = tmp_path / "mixed.json"
+    command = [
+        *(sys.executable, str(ROOT / "bench" / "mixed.py"), "--members", "120", "--edges", "900"),
+        *("--degrees", "10,30", "--data-root", str(DATA_ROOT), "--seconds", "3"),
+        *("--writes-per-second", "10", "--readers", "2", "--writers", "2", "--out", str(out)),
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+
+    figures = json.loads(out.read_text())
+    assert figures["database_is_locked"] == 0
+    assert figures["server_errors_5xx"] == 0
+    assert figures["reads"] > 0 and figures["http_writes"] > 0
+    assert set(figures["read_statuses"]) == {"200"}
+    # Invitations: created, or 409 when that member was already invited in an earlier run.
+    assert {status.rsplit(" ", 1)[1] for status in figures["write_statuses"]} <= {
+        "200",
+        "201",
+        "409",
+        "enqueued",
+    }
+    assert figures["tasks_finished"].get("SUCCESSFUL", 0) > 0

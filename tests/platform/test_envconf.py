@@ -127,7 +127,9 @@ django.setup()
 from django.conf import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "options": db["OPTIONS"],
-                  "cache": s.CACHES["default"]["BACKEND"]}))
+                  "cache": s.CACHES["default"]["BACKEND"],
+                  "cache_file": s.CACHES["default"]["LOCATION"],
+                  "conn_max_age": db["CONN_MAX_AGE"]}))
 """
     result = run_python(code, child_env(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -137,4 +139,7 @@ print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "options": db
     assert values["options"]["transaction_mode"] == "IMMEDIATE"
     assert values["options"]["timeout"] >= 5
     assert "PRAGMA journal_mode=WAL" in values["options"]["init_command"]
-    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by the web workers (rate limits), in a file of its own.
+    assert values["cache"] == "guanxi.core.cache.SQLiteCache"
+    assert values["cache_file"] == str(tmp_path / "cache.sqlite3")
+    assert values["conn_max_age"] > 0  # the web server's threads keep their connection
