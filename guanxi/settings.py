@@ -163,8 +163,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Falls back to local memory while Redis is unreachable (see core.cache).
-            "BACKEND": "guanxi.core.cache.FallbackRedisCache",
+            # Falls back to local memory while Redis is unreachable (see core.cache.redis).
+            "BACKEND": "guanxi.core.cache.redis.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that hangs must not hang requests: give up quickly and fall back.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -179,10 +179,10 @@ if REDIS_URL:
     }
 else:
     # Shared by every process on this machine, so rate limits hold with several web
-    # workers; a file of its own, off the main database's write lock (see core.cache).
+    # workers; a file of its own, off the main database's write lock (see core.cache.sqlite).
     CACHES = {
         "default": {
-            "BACKEND": "guanxi.core.cache.SQLiteCache",
+            "BACKEND": "guanxi.core.cache.sqlite.SQLiteCache",
             "LOCATION": str(
                 Path(os.environ.get("GUANXI_TEST_DB_DIR", DATA_DIR))
                 / f"cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3"

@@ -6,8 +6,8 @@ for a visitor, MEMBERS for any member, CONNECTIONS for one of the member's conne
 ONLY_ME for the member. Members blocked either way are hidden from each other entirely.
 
 `Audience` is the rule: `sees()` answers for one member in Python, `q()` is the same
-rule as a condition on Profile rows (a semi-join on the connections, never a list of
-ids). Profile pages, the API, member cards, the directory's SQL, suggestions,
+rule as a condition on Profile rows (a probe of the connections table per row, never a
+list of ids: the cost does not grow with the viewer's degree). Profile pages, the API, member cards, the directory's SQL, suggestions,
 introductions and shared interests all ask it; none compares levels itself.
 
 Connections and blocks are the network app's, which accounts must not import: network
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Expression, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,9 +36,11 @@ class MemberGraph:
     """What the rule needs from the member graph (provided by the network app)."""
 
     are_connected: Callable[[int, int], bool]
-    # The ids of a member's connections as one column (a queryset or SQL expression),
-    # used as a subquery: `pk__in=connection_ids(viewer_id)`.
-    connection_ids: Callable[[int], QuerySet | Expression]
+    # The condition "the member id at this column is one of the viewer's connections"
+    # as a boolean expression: `connected_to(viewer_id, "profile__pk")`. A probe of the
+    # connections table per row (a semi-join), so its cost is the same whether the
+    # viewer has 10 connections or 5,000; a list of their ids would grow with them.
+    connected_to: Callable[[int, str], Expression]
     # Members hidden from a member: blocked by them or blocking them.
     hidden_ids: Callable[[int], set[int]]
 
@@ -87,7 +89,7 @@ class Audience:
             condition |= Q(**{f"{prefix}pk": self.viewer_id})
             if _graph is not None:
                 condition |= Q(**{f"{column}__lte": Visibility.CONNECTIONS}) & Q(
-                    **{f"{prefix}pk__in": _graph.connection_ids(self.viewer_id)}
+                    _graph.connected_to(self.viewer_id, f"{prefix}pk")
                 )
         return condition
 
@@ -102,7 +104,7 @@ class Audience:
         """Profiles of the viewer's connections (nothing for a visitor)."""
         if self.viewer_id is None or _graph is None:
             return Q(pk__in=[])
-        return Q(**{f"{prefix}pk__in": _graph.connection_ids(self.viewer_id)})
+        return Q(_graph.connected_to(self.viewer_id, f"{prefix}pk"))
 
 
 # Whatever any member may see. The audience of what is said to several people at once:

@@ -1,7 +1,7 @@
 """A fixed-window rate limiter on the cache, and the client address every limit counts by.
 
 The cache is Redis at scale (falling back to this process's memory while Redis is
-unreachable, see core.cache) and local memory embedded.
+unreachable, see core.cache.redis) and local memory embedded.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ class NetworkConfig(AppConfig):
         register_member_graph(
             MemberGraph(
                 are_connected=selectors.are_connected,
-                connection_ids=selectors.connection_ids_query,
+                connected_to=selectors.connected_to,
                 hidden_ids=selectors.blocked_either_way_ids,
             )
         )

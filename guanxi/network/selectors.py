@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import MemberCard, member_cards
@@ -34,12 +33,38 @@ def connection_ids(user_id: int) -> set[int]:
     return {high if low == user_id else low for low, high in rows}
 
 
-def connection_ids_query(user_id: int) -> RawSQL:
-    """The ids of `user_id`'s connections as one column, for use as a subquery
-    (`pk__in=...`): two index ranges of the connections table, evaluated once per query
-    (a semi-join, not a list of ids). Raw SQL: it is compiled into every directory query,
-    and building the same UNION with the ORM each time cost more than running it."""
-    return RawSQL(_NEIGHBOURS, [user_id, user_id])  # noqa: S611 - fixed SQL, values as params
+class ConnectedTo(Func):
+    """True when the row's `column` (a member id) is connected to `viewer_id`: one
+    primary-key probe of the connections table per row, so its cost does not grow with
+    either member's degree (a semi-join, never a list of ids). The pair is stored low,
+    high: compare first, then probe the one index that can hold it."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, viewer_id: int):
+        super().__init__(F(column))
+        self.viewer_id = viewer_id
+
+    def as_sql(  # noqa: PLR0913 - Func's signature
+        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context
+    ):
+        column, params = compiler.compile(self.source_expressions[0])
+        table = connection.ops.quote_name(_T)
+        sql = (
+            f"(({column} > %s AND EXISTS (SELECT 1 FROM {table} "  # noqa: S608 - model table
+            f"WHERE user_low_id = %s AND user_high_id = {column})) "
+            f"OR ({column} < %s AND EXISTS (SELECT 1 FROM {table} "
+            f"WHERE user_low_id = {column} AND user_high_id = %s)))"
+        )
+        viewer = self.viewer_id
+        return sql, [*params, viewer, viewer, *params, *params, viewer, *params, viewer]
+
+
+def connected_to(viewer_id: int, column: str = "pk") -> ConnectedTo:
+    """The condition "`column` is one of `viewer_id`'s connections", for a filter or an
+    annotation on any query that has the member id at `column`."""
+    return ConnectedTo(column, viewer_id)
 
 
 def connections_queryset(user_id: int) -> QuerySet[User]:

@@ -360,8 +360,9 @@ def test_round_estimate():
 
 
 def test_connections_are_matched_with_a_semi_join(viewer):
-    """The "connections" audience is a subquery on the connections table, never a list
-    of the viewer's connection ids, and it finds the connection and only them."""
+    """The "connections" audience is a probe of the connections table per row (EXISTS),
+    never a list of the viewer's connection ids, and it finds the connection and only
+    them."""
     from guanxi.accounts.models import Profile
     from guanxi.accounts.visibility import audience_of
     from guanxi.network.models import Connection
@@ -371,4 +372,71 @@ def test_connections_are_matched_with_a_semi_join(viewer):
     connect(viewer, friend)
     sql = str(Profile.objects.filter(audience_of(viewer).q("work")).query)
     assert Connection._meta.db_table in sql and f"({friend.pk})" not in sql
+    assert f"IN ({friend.pk}" not in sql and "EXISTS" in sql
     assert handles(viewer, company="lotus") == ["friend"]
+
+
+def _crowd(count: int, **profile_fields) -> list[int]:
+    """`count` listed members in two bulk inserts (no email, no tags): their ids."""
+    from guanxi.accounts.models import User
+
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        User(username=f"crowd{start + n}", email=f"crowd{start + n}@example.com")
+        for n in range(count)
+    )
+    Profile.objects.bulk_create(
+        Profile(user_id=user.pk, display_name=f"Crowd {user.pk}", name_key=f"crowd {user.pk}",
+                **profile_fields)
+        for user in users
+    )  # fmt: skip
+    return [user.pk for user in users]
+
+
+def test_a_viewer_with_more_connections_than_the_old_id_cap_sees_the_right_sections():
+    """Up to 2,000 connection ids used to be written into the SQL: a viewer with more
+    connections sees the connections-only sections of every one of them, whichever
+    side of the stored pair they are on, and of nobody else, in the same number of
+    queries as a viewer with one connection."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.accounts.visibility import audience_of
+    from guanxi.network.models import Connection
+
+    # A lower id than the viewer's, stored as (below, viewer); the crowd as (viewer, them).
+    below = member("below", company="Lotus Robotics", vis_work=CONNECTIONS)
+    viewer = member("viewer", name="Viewer Person")
+    lotus = {"company": "Lotus Robotics", "company_key": "lotus robotics", "vis_work": CONNECTIONS}
+    crowd = _crowd(2100, **lotus)
+    strangers = _crowd(5, **lotus)
+    Connection.objects.bulk_create(
+        Connection(user_low_id=viewer.pk, user_high_id=pk) for pk in crowd
+    )
+    connect(viewer, below)
+    lonely = member("lonely")
+    connect(lonely, below)
+    assert below.pk < viewer.pk < crowd[0]
+
+    everyone = Profile.objects.filter(company_key="lotus robotics")
+    seen = set(everyone.filter(audience_of(viewer).q("work")).values_list("pk", flat=True))
+    assert seen == {below.pk, *crowd}
+    cards = selectors.member_cards_of(
+        everyone.filter(pk__in=[below.pk, crowd[-1], strangers[0]]).order_by("pk"), viewer=viewer
+    )
+    assert [card.company for card in cards] == ["Lotus Robotics", "Lotus Robotics", ""]
+
+    found = directory_search(viewer=viewer, filters=DirectoryFilters(company="lotus"), page_size=24)
+    assert (found.total, found.total_is) == (query_plan.COUNT_CAP, query_plan.AT_LEAST)
+    assert all(card.company == "Lotus Robotics" for card in found.items)
+    assert not {card.id for card in found.items} & set(strangers)
+    newest = directory_search(
+        viewer=viewer, filters=DirectoryFilters(company="lotus", sort="newest"), page_size=24
+    )
+    assert newest.items[0].id == crowd[-1]  # the last connection counts like the first
+
+    with CaptureQueriesContext(connection) as hub:
+        handles(viewer, company="lotus")
+    with CaptureQueriesContext(connection) as few:
+        assert handles(lonely, company="lotus") == ["below"]
+    assert len(hub) == len(few)

@@ -22,7 +22,7 @@ from tests.factories import PASSWORD, make_member
 pytestmark = [pytest.mark.django_db, pytest.mark.faults]
 
 KEY_PREFIX = "fault"
-FALLBACK_LOGGER = "guanxi.core.cache"
+FALLBACK_LOGGER = "guanxi.core.cache.redis"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def owned_redis_cache(redis_server, settings):
     settings.REDIS_URL = redis_server.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "guanxi.core.cache.FallbackRedisCache",
+            "BACKEND": "guanxi.core.cache.redis.FallbackRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": KEY_PREFIX,

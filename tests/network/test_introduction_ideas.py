@@ -189,3 +189,30 @@ def test_ideas_use_a_bounded_number_of_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(13):
         ideas = intro_selectors.introduction_ideas(user=hub, limit=10)
     assert len(ideas) == 10
+
+
+def test_ideas_come_from_the_most_recent_connections(monkeypatch):
+    """A capped ranking: only the CONNECTIONS_READ_MAX most recent connections are
+    paired, so a member with thousands costs what one with a few hundred does."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guanxi.network.introductions import ideas
+    from guanxi.network.models import Connection
+
+    hub = person("hub")
+    old = [person(f"old{i}", company="Fudan Ventures", city="Shanghai") for i in range(2)]
+    new = [person(f"new{i}", city="Beijing") for i in range(2)]
+    link(hub, *old, *new)
+    long_ago = timezone.now() - timedelta(days=400)
+    for member in old:
+        Connection.objects.filter(
+            user_low_id=min(hub.pk, member.pk), user_high_id=max(hub.pk, member.pk)
+        ).update(created_at=long_ago)
+    assert pairs(intro_selectors.introduction_ideas(user=hub)) == [
+        {"old0", "old1"},
+        {"new0", "new1"},
+    ]
+    monkeypatch.setattr(ideas, "CONNECTIONS_READ_MAX", 2)
+    assert pairs(intro_selectors.introduction_ideas(user=hub)) == [{"new0", "new1"}]

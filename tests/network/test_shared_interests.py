@@ -151,6 +151,71 @@ def test_viewer_with_a_huge_second_degree(alice, town, monkeypatch):
     assert _ids(page)[:2] == [town["near"].pk, town["rare"].pk]
 
 
+def test_a_capped_pool_keeps_the_best_and_says_at_least(alice, monkeypatch):
+    """When the viewer's tags have more holders than the reading budget, the rarest
+    tags' holders and the viewer's close members are read, the strangers who share only
+    a common tag are left out, and the count is a floor."""
+    from django.core.cache import cache
+
+    tag(alice, "Guqin")
+    tag(alice, "Edtech")
+    friend, second, rare = (make_member(h) for h in ("friend", "second", "rare"))
+    link(alice, friend)
+    link(friend, second)
+    crowd = members("crowd", 6)
+    for person in (friend, second, rare, *crowd):
+        tag(person, "edtech")
+    tag(rare, "guqin")
+    whole = shared_interests.members_sharing_my_tags(alice)
+    assert _ids(whole)[:3] == [friend.pk, second.pk, rare.pk]
+    assert set(_ids(whole)[3:]) == {p.pk for p in crowd}
+    assert whole.count_is == "exact" and whole.paginator.count == 9
+
+    # Budget for the rarest (kind, tag) holders only: nobody shows #guqin or #edtech as a
+    # skill, two members show #guqin as an interest; #edtech's ten are not read.
+    allot = shared_interests._allotment
+    monkeypatch.setattr(shared_interests, "HOLDERS_READ_MAX", 2 * allot(0) + allot(2))
+    cache.clear()
+    capped = shared_interests.members_sharing_my_tags(alice)
+    assert _ids(capped) == [friend.pk, second.pk, rare.pk]
+    assert capped.count_is == "at_least" and capped.paginator.count == 3
+    assert [item.degree for item in capped.object_list] == [1, 2, None]
+
+
+def test_query_count_does_not_grow_with_the_degree(alice, bob, django_assert_max_num_queries):
+    """A viewer with more connections than the 2nd degree is read for, and one with a
+    single connection, cost the same bounded number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.accounts.models import Profile, User
+
+    for viewer in (alice, bob):
+        tag(viewer, "Edtech")
+    friend = make_member("friend")
+    link(bob, friend)
+    tag(friend, "edtech")
+    users = User.objects.bulk_create(
+        User(username=f"crowd{n}", email=f"crowd{n}@example.com")
+        for n in range(shared_interests.FIRST_READ_MAX + 50)
+    )
+    Profile.objects.bulk_create(
+        Profile(user_id=u.pk, display_name=f"Crowd {u.pk}", name_key=f"crowd {u.pk}") for u in users
+    )
+    Connection.objects.bulk_create(
+        Connection(user_low_id=alice.pk, user_high_id=u.pk) for u in users
+    )
+    for u in users[:30]:
+        tag(u, "edtech")
+    with CaptureQueriesContext(connection) as few:
+        small = shared_interests.members_sharing_my_tags(bob)
+    with django_assert_max_num_queries(len(few)):
+        big = shared_interests.members_sharing_my_tags(alice)
+    assert _ids(small)[0] == friend.pk
+    assert all(item.degree == 1 for item in big.object_list[:20])
+    assert len(few) <= 10
+
+
 # --- Pages --------------------------------------------------------------------------
 
 

@@ -113,7 +113,7 @@ print(json.dumps({
         "name": "community",
         "conn_max_age": 120,
         "health_checks": True,
-        "cache": "guanxi.core.cache.FallbackRedisCache",
+        "cache": "guanxi.core.cache.redis.FallbackRedisCache",
         "cache_location": "redis://cache.internal:6379/2",
         "email": "django.core.mail.backends.smtp.EmailBackend",
         "email_ssl": True,
@@ -140,6 +140,6 @@ print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "options": db
     assert values["options"]["timeout"] >= 5
     assert "PRAGMA journal_mode=WAL" in values["options"]["init_command"]
     # Shared by the web workers (rate limits), in a file of its own.
-    assert values["cache"] == "guanxi.core.cache.SQLiteCache"
+    assert values["cache"] == "guanxi.core.cache.sqlite.SQLiteCache"
     assert values["cache_file"] == str(tmp_path / "cache.sqlite3")
     assert values["conn_max_age"] > 0  # the web server's threads keep their connection

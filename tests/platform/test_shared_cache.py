@@ -1,4 +1,4 @@
-"""The cache without Redis (core.cache.SQLiteCache): one file shared by every process of
+"""The cache without Redis (core.cache.sqlite.SQLiteCache): one file shared by every process of
 the machine, so rate limits hold however many web workers run."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guanxi.core.cache import SQLiteCache
+from guanxi.core.cache.sqlite import SQLiteCache
 from guanxi.core.ratelimit import seconds_left
 from tests.platform.conftest import REPO, child_env
 from tests.serving import Serve, children_of, command_line, free_port
@@ -23,7 +23,7 @@ HAMMER = """
 import sys, django
 django.setup()
 from django.core.cache import caches
-from guanxi.core.cache import SQLiteCache
+from guanxi.core.cache.sqlite import SQLiteCache
 from guanxi.core.ratelimit import hit
 assert isinstance(caches["default"], SQLiteCache)
 hits, limit = int(sys.argv[1]), int(sys.argv[2])

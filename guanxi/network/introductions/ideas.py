@@ -1,8 +1,10 @@
 """Introduction ideas: pairs among a member's connections who are not connected yet and
 have the most in common, with the reasons written out.
 
-Scoring every pair is quadratic (12.5M pairs for 5,000 connections), so the work is
-inverted: group the connections by trait (tag, company, school, city, complementary
+A capped ranking, like the directory's: ideas come from the member's most recent
+CONNECTIONS_READ_MAX connections (the people whose introductions are freshest in mind),
+so a member with 5,000 connections costs about what one with 300 does. Scoring every
+pair among those is still quadratic, so the work is inverted: group the connections by trait (tag, company, school, city, complementary
 "open to"), then credit the pairs inside each group. Small groups go first and weigh
 more (a rare shared interest says more than a shared big city), and a fixed budget of
 pair credits bounds the work whatever the degree. Exclusions (already connected,
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +49,10 @@ COMPLEMENTARY = (
     (OpenTo.BUSINESS_LEADS, OpenTo.PARTNERSHIPS),
     (OpenTo.COLLABORATIONS, OpenTo.COLLABORATIONS),
 )
-# Pair credits per call: bounds the work for a member with thousands of connections.
-PAIR_BUDGET = 150_000
+# Connections considered, the most recent first, and pair credits per call: both bound
+# the work whatever the member's degree.
+CONNECTIONS_READ_MAX = 300
+PAIR_BUDGET = 40_000
 # Candidates checked against the database per round, and rounds at most.
 CHECK_BATCH = 200
 CHECK_ROUNDS = 5
@@ -72,18 +77,30 @@ Group = tuple[str, list[int], "list[int] | None"]
 _BITS = [int(bit) for bit in OpenTo]
 
 
+_T = Connection._meta.db_table
+
+
+def _recent_connections(user_id: int) -> RawSQL:
+    """The member's CONNECTIONS_READ_MAX most recent connections as one column, for use
+    as a subquery (two index ranges, sorted by when each was made)."""
+    return RawSQL(  # noqa: S611 - fixed SQL, values as params
+        "SELECT id FROM (SELECT user_high_id AS id, created_at FROM "  # noqa: S608 - model table
+        f'"{_T}" WHERE user_low_id = %s UNION ALL SELECT user_low_id, created_at FROM "{_T}" '
+        "WHERE user_high_id = %s ORDER BY created_at DESC, id DESC LIMIT %s) AS recent",
+        [user_id, user_id, CONNECTIONS_READ_MAX],
+    )
+
+
 def connection_groups(user_id: int) -> list[Group]:
-    """The member's active connections grouped by each member-visible trait they carry:
-    (kind, members, partners) where pairs are inside `members` when partners is None,
-    else every member × partner pair.
+    """The member's active recent connections grouped by each member-visible trait they
+    carry: (kind, members, partners) where pairs are inside `members` when partners is
+    None, else every member × partner pair.
 
     Three queries with the connections as a subquery (no long id lists) and no names
     loaded: names are only needed for the few pairs finally shown. The visibility rule
     is accounts' EVERY_MEMBER audience, as in affinity.load_traits.
     """
-    low = Connection.objects.filter(user_high_id=user_id).values("user_low_id")
-    high = Connection.objects.filter(user_low_id=user_id).values("user_high_id")
-    mine = Q(user_id__in=low) | Q(user_id__in=high)
+    mine = Q(user_id__in=_recent_connections(user_id))
     by_key: dict[tuple, list[int]] = defaultdict(list)
     by_bit: dict[int, list[int]] = defaultdict(list)
     show_skills: set[int] = set()
@@ -110,7 +127,7 @@ def connection_groups(user_id: int) -> list[Group]:
             show_interests.add(uid)
         if EVERY_MEMBER.sees(vis_education, uid):
             show_education.add(uid)
-    profile_of = Q(profile_id__in=low) | Q(profile_id__in=high)
+    profile_of = Q(profile_id__in=_recent_connections(user_id))
     tags = ProfileTag.objects.filter(profile_of).values_list("profile_id", "kind", "tag_id")
     for uid, kind, tag_id in tags:
         if kind == ProfileTag.Kind.SKILL:

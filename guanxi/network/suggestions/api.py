@@ -113,7 +113,7 @@ def _shared_page(page, wanted: int) -> dict:
         ],
         "next": str(page.number + 1) if page.has_next() else None,
         "count": page.paginator.count,
-        "count_is": "exact",
+        "count_is": page.count_is,
     }
 
 
