@@ -67,7 +67,7 @@ PAGES = [
     ("home", {}, {}, 19),
     ("healthz", {}, {}, 0),
     ("readyz", {}, {}, 1),
-    ("profile", {"handle": "bob"}, {}, 12),
+    ("profile", {"handle": "bob"}, {}, 11),
     ("profile", {"handle": "alice"}, {}, 8),
     ("profile_edit", {}, {}, 7),
     ("profile_edit_section", {"section": "basics"}, {}, 4),
