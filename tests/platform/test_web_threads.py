@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.platform.conftest import child_env, run_python
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier on the same xdist worker
+    leaves Playwright's event loop running in this one, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 # The real settings (not the test run's): requests through guanxi.asgi in this process.
 REQUESTS = """
@@ -68,7 +77,7 @@ def test_a_websocket_handshake_is_refused_until_there_are_websocket_endpoints():
         sent.append(message)
 
     scope = {"type": "websocket", "path": "/ws/", "headers": [], "query_string": b""}
-    asyncio.run(application(scope, receive, send))
+    _run(application(scope, receive, send))
     assert sent == [{"type": "websocket.close", "code": 1000}]
 
 
@@ -93,7 +102,7 @@ def test_a_chunked_body_arrives_with_its_length_and_a_large_response_streams():
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""}
-    asyncio.run(bridge(scope, receive, send))
+    _run(bridge(scope, receive, send))
     body = b"".join(message.get("body", b"") for message in sent[1:])
     assert sent[0]["status"] == 200
     assert body.startswith(b"1500:1500;") and len(body) == len(b"1500:1500;") + 200 * 4096
