@@ -51,7 +51,11 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> floa
 def children_of(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        found.update(int(child) for child in (task / "children").read_text().split())
+        try:
+            listed = (task / "children").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended between the listing and the read
+        found.update(int(child) for child in listed.split())
     return found
 
 
