@@ -14,8 +14,8 @@ from urllib.parse import quote
 from django import template
 from django.template.context import Context
 from django.urls import reverse
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from guanxi.core.templatetags.avatars import avatar
@@ -23,63 +23,75 @@ from guanxi.core.templatetags.avatars import avatar
 register = template.Library()
 
 
-def _text(value) -> str:
-    """A context value as {{ value }} shows it (None and a missing value as "")."""
-    return "" if value is None else str(conditional_escape(value))
+def _shown(value) -> str:
+    """A context value as {{ value }} shows it (None and a missing value as ""), still to
+    be escaped."""
+    return "" if value is None else str(value)
 
 
 @register.simple_tag(takes_context=True)
 def person_card(context: Context) -> SafeString:
+    # format_html escapes every value that goes in; the pieces built here are SafeStrings.
     member = context["member"]
-    element = _text(context.get("element")) or "article"
-    level = _text(context.get("level")) or "3"
-    extra = _text(context.get("class"))
+    extra = context.get("class")
     prefix = context.get("id_prefix")
     badge, badge_title = context.get("badge"), context.get("badge_title")
     after = context.get("after")
 
-    classes = f"card card-compact person-card {extra}" if extra else "card card-compact person-card"
-    id_attr = f' id="{_text(prefix)}{_text(member.id)}"' if prefix else ""
-    handle_line = f"@{_text(member.handle)}"
+    handle_line = format_html("@{}", _shown(member.handle))
     if badge:
-        title = f' title="{_text(badge_title)}"' if badge_title else ""
-        handle_line += f' <span class="degree-badge"{title}>{_text(badge)}</span>'
+        title = format_html(' title="{}"', badge_title) if badge_title else ""
+        handle_line += format_html(' <span class="degree-badge"{}>{}</span>', title, badge)
     if member.is_demo:
-        demo_title = _text(gettext("Example member created by the demo data"))
-        handle_line += (
-            f' <span class="badge badge-demo" title="{demo_title}">{_text(gettext("Demo"))}</span>'
+        handle_line += format_html(
+            ' <span class="badge badge-demo" title="{}">{}</span>',
+            gettext("Example member created by the demo data"),
+            gettext("Demo"),
         )
-    headline = f'<p class="person-headline">{_text(member.headline)}</p>' if member.headline else ""
+    headline = (
+        format_html('<p class="person-headline">{}</p>', member.headline) if member.headline else ""
+    )
     meta = member.meta
-    meta_line = f'<p class="person-meta">{_text(meta)}</p>' if meta else ""
+    meta_line = format_html('<p class="person-meta">{}</p>', meta) if meta else ""
     skills = ""
     if member.skills:
         directory_url = context.get("directory_url") or reverse("directory")
-        links = "".join(
-            f'<li><a class="tag" href="{_text(directory_url)}?skill={_text(quote(str(skill), safe="/"))}">'
-            f"{_text(skill)}</a></li>"
-            for skill in member.skills
+        links = format_html_join(
+            "",
+            '<li><a class="tag" href="{}?skill={}">{}</a></li>',
+            ((directory_url, quote(str(skill), safe="/"), skill) for skill in member.skills),
         )
-        skills = (
-            f'\n    <ul class="person-tags cluster" aria-label="{_text(gettext("Skills"))}">'
-            f"\n      {links}\n    </ul>\n  "
+        skills = format_html(
+            '\n    <ul class="person-tags cluster" aria-label="{}">\n      {}\n    </ul>\n  ',
+            gettext("Skills"),
+            links,
         )
-    tail = ""
-    if after:
-        tail = context.template.engine.get_template(after).render(context)
-    return mark_safe(  # noqa: S308 - every value above is escaped as it goes in
-        f'\n<{element} class="{classes}"{id_attr}>\n'
-        f'  <div class="person">\n'
-        f"    {avatar(member)}\n"
-        f'    <div class="person-body">\n'
-        f'      <h{level} class="person-title"><a class="person-name" href="{_text(member.url)}">'
-        f"{_text(member.display_name)}</a></h{level}>\n"
-        f'      <p class="person-handle">{handle_line}</p>\n'
-        f"      {headline}\n"
-        f"      {meta_line}\n"
-        f"    </div>\n"
-        f"  </div>\n"
-        f"  {skills}\n"
-        f"  {tail}\n"
-        f"</{element}>\n"
+    tail = context.template.engine.get_template(after).render(context) if after else ""
+    return format_html(
+        '\n<{element} class="card card-compact person-card{extra}"{id_attr}>\n'
+        '  <div class="person">\n'
+        "    {avatar}\n"
+        '    <div class="person-body">\n'
+        '      <h{level} class="person-title"><a class="person-name" href="{url}">'
+        "{name}</a></h{level}>\n"
+        '      <p class="person-handle">{handle_line}</p>\n'
+        "      {headline}\n"
+        "      {meta_line}\n"
+        "    </div>\n"
+        "  </div>\n"
+        "  {skills}\n"
+        "  {tail}\n"
+        "</{element}>\n",
+        element=_shown(context.get("element")) or "article",
+        extra=format_html(" {}", extra) if extra else "",
+        id_attr=format_html(' id="{}{}"', prefix, member.id) if prefix else "",
+        avatar=avatar(member),
+        level=_shown(context.get("level")) or "3",
+        url=_shown(member.url),
+        name=_shown(member.display_name),
+        handle_line=handle_line,
+        headline=headline,
+        meta_line=meta_line,
+        skills=skills,
+        tail=tail,  # a template's rendering: already safe
     )
