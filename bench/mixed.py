@@ -23,7 +23,6 @@ the window, and the "database is locked" errors in the server's log (must be 0).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -39,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "http"))
 import dataset  # noqa: E402 - bench/http's modules
 import server  # noqa: E402
 import viewers  # noqa: E402
+from load import Client  # noqa: E402
 from report import percentile  # noqa: E402
 
 TIMEOUT = 60.0
@@ -46,35 +46,6 @@ TIMEOUT = 60.0
 
 def rank_ms(values: list[float], rank: float) -> float | None:
     return round(percentile(values, rank), 1) if values else None
-
-
-class Client:
-    """One keep-alive connection (http.client), reopened when the server closed it."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.connection: http.client.HTTPConnection | None = None
-
-    def request(self, method: str, path: str, headers: dict[str, str], body=None) -> int:
-        for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=TIMEOUT
-                )
-            try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                response.read()
-                if response.will_close:
-                    self.connection.close()
-                    self.connection = None
-                return response.status
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()
-                self.connection = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
 
 
 def parse_args() -> argparse.Namespace:
@@ -134,7 +105,7 @@ def main() -> int:
 
     def reader(index: int) -> None:
         rng = random.Random(args.seed * 100 + index)
-        client = Client(served.port)
+        client = Client(served.port, timeout=TIMEOUT)
         while not stop.is_set():
             viewer = rng.choice(members)
             headers = {"Cookie": f"{cookie}={viewer.session_key}"}
@@ -156,7 +127,7 @@ def main() -> int:
 
     def writer(index: int) -> None:
         rng = random.Random(args.seed * 1000 + index)
-        client = Client(served.port)
+        client = Client(served.port, timeout=TIMEOUT)
         while not stop.is_set():
             with lock:  # the next slot of the fixed schedule, whoever is free takes it
                 slot = next_write[0]

@@ -56,19 +56,23 @@ class CpuResult:
     statuses: Counter = field(default_factory=Counter)
 
 
-class _Client:
-    def __init__(self, port: int):
+class Client:
+    """One keep-alive connection (http.client), reopened once when the server closed it
+    while idle. Shared with bench/mixed.py."""
+
+    def __init__(self, port: int, timeout: float = TIMEOUT):
         self.port = port
+        self.timeout = timeout
         self.connection: http.client.HTTPConnection | None = None
 
-    def get(self, path: str, headers: dict[str, str]) -> int:
+    def request(self, method: str, path: str, headers: dict[str, str], body=None) -> int:
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=TIMEOUT
+                    "127.0.0.1", self.port, timeout=self.timeout
                 )
             try:
-                self.connection.request("GET", path, headers=headers)
+                self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 response.read()
                 if response.will_close:
@@ -82,6 +86,9 @@ class _Client:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def get(self, path: str, headers: dict[str, str]) -> int:
+        return self.request("GET", path, headers)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -98,7 +105,7 @@ def load_pass(
 
     def work(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
-        client = _Client(server.port)
+        client = Client(server.port)
         try:
             while True:
                 with lock:
@@ -134,7 +141,7 @@ def load_pass(
 def cpu_pass(server: Server, case: Case, *, seconds: float, requests: int, seed: int) -> CpuResult:
     result = CpuResult()
     rng = random.Random(seed)
-    client = _Client(server.port)
+    client = Client(server.port)
     deadline = time.monotonic() + seconds
     try:
         time.sleep(PAUSE)

@@ -23,17 +23,25 @@ PAGES = {
 }
 
 
+def _bench(script: str, *args: str) -> None:
+    """Run a bench script on a small cached dataset of its own (each run writes its
+    viewers' sessions and tokens: two scripts on one dataset on two xdist workers would
+    revoke each other's tokens); it must finish cleanly."""
+    root = DATA_ROOT / Path(script).stem
+    command = [sys.executable, str(ROOT / "bench" / script), *args, "--data-root", str(root)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+
+
 def test_http_bench_runs_every_page(tmp_path):
     out = tmp_path / "report.json"
     markdown = tmp_path / "report.md"
-    command = [
-        *(sys.executable, str(ROOT / "bench" / "http" / "run.py"), "--members", "120"),
-        *("--edges", "900", "--degrees", "10,30", "--data-root", str(DATA_ROOT)),
+    _bench(
+        "http/run.py",
+        *("--members", "120", "--edges", "900", "--degrees", "10,30"),
         *("--seconds", "0.3", "--requests", "6", "--cpu-requests", "2", "--cpu-seconds", "0.3"),
         *("--concurrency", "2", "--json", str(out), "--out", str(markdown)),
-    ]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    )
 
     report = json.loads(out.read_text())
     assert report["members"] == 120
@@ -55,13 +63,11 @@ def test_http_bench_runs_every_page(tmp_path):
 
 def test_mixed_bench_reads_while_writes_land_without_lock_errors(tmp_path):
     out = tmp_path / "mixed.json"
-    command = [
-        *(sys.executable, str(ROOT / "bench" / "mixed.py"), "--members", "120", "--edges", "900"),
-        *("--degrees", "10,30", "--data-root", str(DATA_ROOT), "--seconds", "3"),
+    _bench(
+        "mixed.py",
+        *("--members", "120", "--edges", "900", "--degrees", "10,30", "--seconds", "3"),
         *("--writes-per-second", "10", "--readers", "2", "--writers", "2", "--out", str(out)),
-    ]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    )
 
     figures = json.loads(out.read_text())
     assert figures["database_is_locked"] == 0
