@@ -14,8 +14,10 @@ from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.models import OpenTo
 from guanxi.directory import selectors
 from guanxi.directory.forms import TEXT_FILTERS, DirectoryFilterForm
+from guanxi.network.suggestions.selectors import suggestions_for
 
 NEWEST_ON_HOME = 6
+SUGGESTIONS_ON_HOME = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             my_profile=profile,
             completeness=completeness,
             newcomer=account_selectors.is_newcomer(user=request.user),
+            suggestions=suggestions_for(request.user, limit=SUGGESTIONS_ON_HOME),
         )
     return render(request, "core/home.html", context)
 

@@ -12,6 +12,7 @@ from guanxi.accounts.services import access_token_create
 from guanxi.network import services
 from guanxi.network.models import Dismissal
 from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions.selectors import suggestions_for
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, tag
 
@@ -143,7 +144,7 @@ def test_widget_shows_the_top_three(alice, circle, rf: RequestFactory):
     request = rf.get("/")
     request.user = alice
     html = Template('{% include "network/_suggestions_widget.html" %}').render(
-        Context({"request": request})
+        Context({"request": request, "suggestions": suggestions_for(alice, limit=3)})
     )
     assert html.count("suggestion-card") == 3
     assert circle["others"][0].profile.display_name in html
