@@ -110,3 +110,25 @@ def test_token_revoke_is_fully_visible(phone):
     assert box and scroller
     assert box["x"] + box["width"] <= scroller["x"] + scroller["width"], "Revoke is cut off"
     assert phone.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+def test_home_puts_what_a_member_acts_on_before_the_newest_members(phone):
+    """On a phone the one column is the markup's order: invitations, suggestions and the
+    search come before the newest members, who are only to look at."""
+    phone.goto("/")
+    newest = top_of(phone.get_by_role("heading", name="Newest members"))
+    for heading in ("1 invitation waiting for you", "People you may know", "Find people"):
+        assert top_of(phone.get_by_role("heading", name=heading)) < newest, heading
+    expect(phone.locator(".suggestion-card")).to_have_count(1)
+
+
+def test_home_keeps_the_newest_members_under_the_welcome_on_desktop(page, log_in, alice, network):
+    log_in(page, alice.email)
+    page.goto("/")
+    welcome = page.locator(".welcome-card").bounding_box()
+    newest = page.locator(".home-newest-members").bounding_box()
+    aside = page.locator(".home-member > aside").bounding_box()
+    assert welcome and newest and aside
+    assert newest["x"] == welcome["x"] and newest["x"] + newest["width"] < aside["x"]
+    # Straight under the welcome and the invitations, not pushed below a taller aside.
+    assert newest["y"] < aside["y"] + aside["height"]
