@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.urls import reverse
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Education, Experience, Profile, ProfileTag, User
 from guanxi.accounts.selectors import MemberCard, member_cards_of
@@ -123,7 +122,7 @@ def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str  # the profile-editor section it links to
-    label: str | Promise  # translated when shown
+    label: str  # in the language of the request that asked
     done: bool
     url: str = ""  # that section's editor (site-relative)
 
@@ -182,7 +181,7 @@ def profile_completeness(*, user: User) -> tuple[Profile | None, Completeness]:
         "profile_edit_section", kwargs={"section": "x-section-x"}
     ).rpartition("x-section-x")
 
-    def item(key: str, label: str | Promise, done: bool) -> ChecklistItem:
+    def item(key: str, label: str, done: bool) -> ChecklistItem:
         return ChecklistItem(key, label, done, url=f"{head}{key}{tail}")
 
     items = [
