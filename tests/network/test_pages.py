@@ -290,3 +290,19 @@ def test_htmx_refusal_is_written_in_the_panel(login, alice, bob):
     assert not ConnectionRequest.objects.exists()
     # Said once, in place: no flash message left over for the next page.
     assert "not accepting connection requests" not in client.get("/").content.decode()
+
+
+def test_home_counts_every_invitation_waiting_and_shows_the_newest_three(bob, login):
+    senders = [make_member(f"sender{i}") for i in range(5)]
+    for sender in senders:
+        services.connection_request_send(sender=sender, recipient_id=bob.pk)
+    gone = senders[0]
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    items, count = selectors.invitations_waiting(bob, limit=3)
+    assert count == 4  # the deactivated sender's invitation is out of sight
+    assert [item.member.id for item in items] == [s.pk for s in reversed(senders[2:])]
+    assert selectors.invitations_waiting(senders[1], limit=3) == ([], 0)
+    html = login(bob).get("/").content.decode()
+    assert "4 invitations waiting for you" in html
+    assert html.count('class="invitation"') == 3

@@ -240,3 +240,20 @@ def test_home_shows_people_you_may_know(alice, circle, login):
     home = login(alice).get("/").content.decode()
     assert "People you may know" in home
     assert circle["others"][0].profile.display_name in home
+
+
+def test_card_buttons_carry_the_pages_token_and_escape_the_name(alice, circle, login):
+    """{% suggestion_actions %}: both forms post the page's CSRF token, the name in the
+    Dismiss label is escaped, "Get introduced" only with a mutual connection."""
+    first = circle["others"][0]
+    first.profile.display_name = 'Zoë <b>"Z"</b>'
+    first.profile.save(update_fields=["display_name"])
+    suggestions.refresh_member(alice.pk)
+    html = login(alice).get("/").content.decode()
+    card = html[html.index(f'id="suggestion-{first.pk}"') :].split("</li>", 1)[0]
+    token = html.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
+    assert card.count(f'name="csrfmiddlewaretoken" value="{token}"') == 2
+    assert 'aria-label="Dismiss Zoë &lt;b&gt;&quot;Z&quot;&lt;/b&gt;"' in card
+    assert '<span class="face-stack" aria-hidden="true">' in card
+    assert "Get introduced" in card
+    assert '<input type="hidden" name="next" value="/">' in card
