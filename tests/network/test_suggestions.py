@@ -313,9 +313,7 @@ def test_live_and_recompute_agree_below_the_caps(alice, graph):
             .order_by("-score", "candidate_id")
             .values_list("candidate_id", "mutual_count", "face_1", "face_2")
         )
-        live = [
-            (r.user_id, r.mutual_count, *r.face_ids) for r in served.live_suggestions(user.pk)
-        ]
+        live = [(r.user_id, r.mutual_count, *r.face_ids) for r in served.live_suggestions(user.pk)]
         assert stored == live
 
 
