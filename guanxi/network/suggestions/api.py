@@ -77,18 +77,19 @@ class SuggestionsQuery(Schema):
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
     found = served.suggestions_for(request.auth, limit=query.limit)
-    return {
-        "items": [
-            {
-                "member": item.member,
-                "reasons": item.reasons,
-                "mutual_count": item.mutual_count,
-                "mutual_connections": item.mutuals,
-            }
+    # Schema instances, so ninja only dumps them (up to ninety cards in one answer).
+    return SuggestionPage.model_construct(
+        items=[
+            SuggestionOut.model_construct(
+                member=MemberCard.of(item.member, request),
+                reasons=item.reasons,
+                mutual_count=item.mutual_count,
+                mutual_connections=[MemberCard.of(face, request) for face in item.mutuals],
+            )
             for item in found
         ],
-        "next": None,
-    }
+        next=None,
+    )
 
 
 @router.post(
