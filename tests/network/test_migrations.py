@@ -37,7 +37,7 @@ def test_rows_stored_before_the_faces_are_served_without_faces(alice):
         assert "face_1_id" not in columns
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Suggestion._meta.db_table} (user_id, candidate_id, score, "
+                f"INSERT INTO {Suggestion._meta.db_table} (user_id, candidate_id, score, "  # noqa: S608
                 "mutual_count, computed_at) VALUES (%s, %s, %s, %s, %s)",
                 [alice.pk, candidate.pk, 1.0, 2, timezone.now()],
             )
