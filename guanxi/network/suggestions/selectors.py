@@ -193,44 +193,48 @@ def _cards(viewer: User, rows: list[Row], limit: int) -> list[SuggestionCard]:
     no reason at all (a shared tag removed, nobody in common any more) is not shown,
     and a list with anything out of date is refreshed in the background."""
     viewer_id = viewer.pk
-    ids = [row.candidate for row in rows]
+    # The traits decide which rows are shown (a profile, an active account, a reason),
+    # so only their cards are built, the spare rows' and their faces' are not.
+    traits = load_traits([viewer_id, *(row.candidate for row in rows)])
+    mine = traits.get(viewer_id)
+    changed = any(row.faces_failed for row in rows)
+    shown: list[tuple[Row, list[str]]] = []
+    for row in rows:
+        theirs = traits.get(row.candidate)
+        if theirs is None or not theirs.active:
+            continue
+        said = reasons(
+            affinity(mine, theirs) if mine else Affinity(), mutual_count=row.mutual_count
+        )
+        if not said:
+            changed = True
+        elif len(shown) < limit:
+            shown.append((row, said))
+    if changed:
+        _refresh_later(viewer_id)
     # One call for the candidates and the faces (never one another: candidates are
     # not connections). Blocks are left out already: the served query and excluded_for
     # for candidates, the faces' check for faces; member_cards leaves out the inactive.
-    shown = member_cards(
-        viewer=viewer, ids=[*ids, *(face for row in rows for face in row.faces)], keep_blocked=True
-    )
-    members = {card.id: card for card in shown}
-    traits = load_traits([viewer_id, *(uid for uid in ids if uid in members)])
-    mine = traits.get(viewer_id)
-    cards: list[SuggestionCard] = []
-    changed = any(row.faces_failed for row in rows)
+    ids = [row.candidate for row, _said in shown]
+    faces = [face for row, _said in shown for face in row.faces]
+    members = {
+        card.id: card for card in member_cards(viewer=viewer, ids=[*ids, *faces], keep_blocked=True)
+    }
     dismiss_url = _member_url("network_suggestion_dismiss")
     introduce_url = _member_url("network_introduction_ask")
-    for uid, mutual_count, score, faces, _failed in rows:
-        if uid not in members:
-            continue
-        theirs = traits.get(uid)
-        found = affinity(mine, theirs) if mine and theirs else Affinity()
-        said = reasons(found, mutual_count=mutual_count)
-        if not said:
-            changed = True
-            continue
-        if len(cards) < limit:
-            cards.append(
-                SuggestionCard(
-                    members[uid],
-                    said,
-                    mutual_count,
-                    score,
-                    [members[face] for face in faces if face in members],
-                    dismiss_url=dismiss_url(uid),
-                    introduce_url=introduce_url(uid) if mutual_count else "",
-                )
-            )
-    if changed:
-        _refresh_later(viewer_id)
-    return cards
+    return [
+        SuggestionCard(
+            members[row.candidate],
+            said,
+            row.mutual_count,
+            row.score,
+            [members[face] for face in row.faces if face in members],
+            dismiss_url=dismiss_url(row.candidate),
+            introduce_url=introduce_url(row.candidate) if row.mutual_count else "",
+        )
+        for row, said in shown
+        if row.candidate in members
+    ]
 
 
 _ID = 987654321  # stands for a member id while a URL pattern is reversed once
