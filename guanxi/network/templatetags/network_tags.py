@@ -68,7 +68,7 @@ def suggestion_actions(context) -> SafeString:
         if card.mutuals:
             faces = format_html(
                 '<span class="face-stack" aria-hidden="true">{}</span> ',
-                format_html_join("", "{}", ((avatar(p.profile, "small"),) for p in card.mutuals)),
+                format_html_join("", "{}", ((avatar(face, "small"),) for face in card.mutuals)),
             )
         said = format_html_join(" · ", "{}", ((reason,) for reason in card.reasons))
         reasons = format_html('<p class="suggestion-reasons">{}{}</p>', faces, said)
