@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BooleanField,
+    Case,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    When,
 )
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 
@@ -56,6 +57,12 @@ ROW_COST_PROFILE_RANGE = 1.8
 ROW_COST_ID_LIST = 3.5
 ROW_COST_SORT = 2.0
 ROW_COST_ORDERED_SCAN = 5.5
+# Testing the candidates of the driving filter against another filter: either a list of
+# that filter's members, read from its index into memory once (per entry), or an index
+# probe per candidate (the EXISTS form). A common tag's list (30,000 members) cost more
+# than probing the 2,500 rows a count examines.
+ROW_COST_LIST_ENTRY = 0.4
+ROW_COST_PROBE = 1.5
 
 
 class _NoIndex(Func):
@@ -111,6 +118,10 @@ class Term:
     check: Q
     drive: Q | None = None
     member: Q | None = None
+    # Drives a query that reads every candidate anyway (a page sorted after driving);
+    # defaults to `drive`. A join that needs DISTINCT stops early when counting, but a
+    # semi-join is cheaper when all of them are read.
+    drive_all: Q | None = None
     estimate: QuerySet | None = None  # counts the rows `drive` would visit
     estimate_key: str = ""  # names the estimate in the cache
     row_cost: float = ROW_COST_ID_LIST
@@ -131,9 +142,22 @@ class Plan:
     terms: list[Term]
     driver: Term | None
 
-    def conditions(self, *, scan: bool, without_driver: bool = False) -> list[Q]:
+    def conditions(
+        self,
+        *,
+        scan: bool,
+        without_driver: bool = False,
+        examined: float = 0,
+        reads_all: bool = False,
+    ) -> list[Q]:
         """Every filter, in the form that suits walking the sort index (`scan`) or
-        driving from the chosen term (optionally leaving the driving condition out)."""
+        driving from the chosen term (optionally leaving the driving condition out).
+
+        Driving, the other filters test each of the driver's candidates the query
+        `examined` (at most; by default all of them) against a list or by a probe,
+        whichever costs less; `reads_all` says the query reads every candidate anyway.
+        """
+        examined = examined or (self.driver.candidates if self.driver else 0)
         out = []
         for term in self.terms:
             if term.visible is not None:
@@ -142,9 +166,13 @@ class Plan:
                 out.append(term.check)
             elif term is self.driver:
                 if not without_driver:
-                    out.append(term.drive)
+                    out.append(term.drive_all or term.drive if reads_all else term.drive)
+            elif term.member is not None and (
+                term.candidates * ROW_COST_LIST_ENTRY < examined * ROW_COST_PROBE
+            ):
+                out.append(term.member)
             else:
-                out.append(term.member or term.check)
+                out.append(term.check)
         return out
 
 
@@ -207,10 +235,16 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         if tag_id is None:
             return None
         holders = ProfileTag.objects.filter(kind=kind, tag_id=tag_id)
+        # On SQLite a join walks the tag's index and stops when a count or a page has
+        # enough rows; `pk IN (...)` first lists every holder (a common skill's 30,000
+        # took longer than the rest of the search). A member holds a tag once: no
+        # DISTINCT. PostgreSQL plans the semi-join as well.
         terms.append(
             Term(
                 visible=audience.q(section),
-                drive=Q(pk__in=holders.values("profile_id")),
+                drive=Q(profile_tags__kind=kind, profile_tags__tag_id=tag_id)
+                if connection.vendor == "sqlite"
+                else Q(pk__in=holders.values("profile_id")),
                 member=_in(holders.order_by().values("profile_id")),
                 check=Q(Exists(holders.filter(profile_id=OuterRef("pk")))),
                 estimate=holders,
@@ -238,12 +272,12 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         # make two rows, hence DISTINCT. PostgreSQL does better with a plain semi-join
         # (a DISTINCT makes it walk the education table in member order).
         joined = connection.vendor == "sqlite"
+        semi_join = Q(pk__in=alumni.values("profile_id"))
         terms.append(
             Term(
                 visible=audience.q("education"),
-                drive=_prefix("educations__school_key", filters.school)
-                if joined
-                else Q(pk__in=alumni.values("profile_id")),
+                drive=_prefix("educations__school_key", filters.school) if joined else semi_join,
+                drive_all=semi_join,
                 distinct=joined,
                 member=_in(alumni.order_by().values("profile_id")),
                 check=Q(Exists(alumni.filter(profile_id=OuterRef("pk")))),
@@ -349,10 +383,15 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
         return count_capped(countable(base, plan))
     # Examine the first COUNT_BUDGET candidates of the driving filter, flagging those
     # that pass every other condition.
-    rest = plan.conditions(scan=False, without_driver=True)
+    rest = plan.conditions(
+        scan=False, without_driver=True, examined=min(driver.candidates, COUNT_BUDGET)
+    )
+    # CASE WHEN, not the bare condition: as a value SQLite computes every operand of an
+    # AND or OR (each visibility probe, each filter's EXISTS) for every row; as a
+    # condition it stops at the first that decides.
     sample = (
         base.filter(driver.drive)
-        .annotate(hit=ExpressionWrapper(Q(*rest), output_field=BooleanField()))
+        .annotate(hit=Case(When(Q(*rest), then=1), default=0, output_field=IntegerField()))
         .values("pk", "hit")
         .order_by()
     )
@@ -362,7 +401,7 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     hit = connection.ops.quote_name("hit")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0) "  # noqa: S608 - Django-built SQL with its params
+            f"SELECT COUNT(*), COALESCE(SUM({hit}), 0) "  # noqa: S608 - Django-built SQL with its params
             f"FROM ({sql}) sample",
             params,
         )
@@ -387,7 +426,12 @@ def page_rows(
     page_size: int,
 ) -> QuerySet[Profile]:
     """The profiles of one page, plus one more if there is a next page (for the cards
-    to fetch: accounts.selectors.member_cards_of)."""
+    to fetch: accounts.selectors.member_cards_of).
+
+    The page is found by its ids alone and the cards' columns are read for those rows
+    only: a driven page sorts every candidate, and SQLite computes a row's selected
+    columns (the connection probe, the place's names) before sorting it.
+    """
     offset = (page - 1) * page_size
     # Walking the sort index finds a page after about (offset + size) / density rows;
     # driving visits every candidate and then sorts them. Take the cheaper.
@@ -400,8 +444,8 @@ def page_rows(
         * ROW_COST_ORDERED_SCAN
         < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
     )
-    found = base.filter(*plan.conditions(scan=scan))
-    if not scan and plan.driver is not None and plan.driver.distinct:
-        found = found.distinct()
-    ordered = found.order_by(*ORDERING.get(filters.sort, ORDERING[SORT_NAME]))
-    return ordered[offset : offset + page_size + 1]
+    # Driven, every candidate is read and sorted: the semi-join form needs no DISTINCT.
+    found = base.filter(*plan.conditions(scan=scan, reads_all=True))
+    ordering = ORDERING.get(filters.sort, ORDERING[SORT_NAME])
+    page = found.order_by(*ordering)[offset : offset + page_size + 1]
+    return Profile.objects.filter(pk__in=page.values("pk")).order_by(*ordering)
