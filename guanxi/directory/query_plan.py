@@ -42,6 +42,10 @@ COUNT_CAP = 1000
 # on a sample of that many candidates ("about 1,300"): intersecting two broad filters
 # exactly means reading every candidate row.
 COUNT_BUDGET = 2500
+# The sample starts with this many candidates; when they already show twice the cap
+# (from enough hits to trust), the count is "1,000+" without examining the rest.
+FIRST_SAMPLE = 500
+FIRST_SAMPLE_MIN_HITS = 20
 ESTIMATE_CACHE_SECONDS = 300
 
 EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
@@ -381,8 +385,8 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     driver = plan.driver
     if driver is None or driver.candidates <= COUNT_BUDGET or len(plan.terms) < 2:
         return count_capped(countable(base, plan))
-    # Examine the first COUNT_BUDGET candidates of the driving filter, flagging those
-    # that pass every other condition.
+    # Examine the first candidates of the driving filter (FIRST_SAMPLE, then up to
+    # COUNT_BUDGET), flagging those that pass every other condition.
     rest = plan.conditions(
         scan=False, without_driver=True, examined=min(driver.candidates, COUNT_BUDGET)
     )
@@ -397,15 +401,24 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     )
     if driver.distinct:
         sample = sample.distinct()
-    sql, params = sample[:COUNT_BUDGET].query.sql_with_params()
+    sql, params = sample.query.sql_with_params()  # unordered and unsliced: LIMIT goes last
     hit = connection.ops.quote_name("hit")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM({hit}), 0) "  # noqa: S608 - Django-built SQL with its params
-            f"FROM ({sql}) sample",
-            params,
-        )
-        examined, hits = cursor.fetchone()
+
+    def examine(limit: int) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), COALESCE(SUM({hit}), 0) "  # noqa: S608 - Django-built SQL with its params
+                f"FROM ({sql} LIMIT %s) sample",
+                [*params, limit],
+            )
+            return cursor.fetchone()
+
+    first = min(FIRST_SAMPLE, COUNT_BUDGET)
+    examined, hits = examine(first)
+    if examined == first < COUNT_BUDGET:
+        if hits >= FIRST_SAMPLE_MIN_HITS and hits * driver.candidates / examined >= 2 * COUNT_CAP:
+            return COUNT_CAP, AT_LEAST
+        examined, hits = examine(COUNT_BUDGET)
     if examined < COUNT_BUDGET:  # every candidate was examined: the count is exact
         return min(hits, COUNT_CAP), EXACT if hits <= COUNT_CAP else AT_LEAST
     if hits == 0:  # too rare to estimate from a sample: count them all

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, Profile
@@ -338,6 +340,28 @@ def test_broad_combined_filters_are_estimated_from_a_sample(viewer, monkeypatch)
     # One filter alone is counted (up to the cap), never estimated.
     alone = directory_search(viewer=viewer, filters=DirectoryFilters(city="shanghai"))
     assert (alone.total, alone.total_is) == (30, "exact")
+
+
+def test_a_first_sample_far_over_the_cap_is_enough(viewer, monkeypatch):
+    """The sample starts small: when it already shows twice the cap, the rest of the
+    budget is not examined (one sample query, not two)."""
+    for name, value in (("COUNT_CAP", 4), ("COUNT_BUDGET", 12), ("FIRST_SAMPLE", 6)):
+        monkeypatch.setattr(query_plan, name, value)
+    monkeypatch.setattr(query_plan, "FIRST_SAMPLE_MIN_HITS", 2)
+    for i in range(30):
+        member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i % 3 else ("Rust",))
+    filters = DirectoryFilters(city="shanghai", skill="go")
+    with CaptureQueriesContext(connection) as queries:
+        result = directory_search(viewer=viewer, filters=filters, page_size=2)
+    assert (result.total, result.total_is) == (4, "at_least")
+    assert sum("SUM(" in q["sql"] for q in queries.captured_queries) == 1
+    assert [c.handle for c in result.items] == ["sh01", "sh02"]
+    # Not far enough over the cap: the whole budget is examined.
+    monkeypatch.setattr(query_plan, "COUNT_CAP", 40)
+    with CaptureQueriesContext(connection) as queries:
+        result = directory_search(viewer=viewer, filters=filters, page_size=2)
+    assert result.total_is == "about"
+    assert sum("SUM(" in q["sql"] for q in queries.captured_queries) == 2
 
 
 def test_estimate_falls_back_to_counting_when_the_sample_has_no_match(viewer, monkeypatch):
