@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -26,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     When,
+    Window,
 )
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 
@@ -433,6 +435,61 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     return _round_estimate(estimate), ABOUT
 
 
+def _ordering(filters: DirectoryFilters) -> tuple[str, ...]:
+    return ORDERING.get(filters.sort, ORDERING[SORT_NAME])
+
+
+def _walks(
+    plan: Plan, filters: DirectoryFilters, offset: int, page_size: int, matches: float
+) -> bool:
+    """Whether to walk the sort index for the page at `offset` rather than drive.
+
+    Walking finds the page after about (offset + size) / density rows; driving visits
+    every candidate and then sorts them. The cheaper wins."""
+    if plan.driver is None:
+        return True
+    if filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms):
+        return False
+    walk = (offset + page_size + 1) * profile_estimate() / matches * ROW_COST_ORDERED_SCAN
+    return walk < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
+
+
+def sorts_every_candidate(plan: Plan, filters: DirectoryFilters, page: int, page_size: int) -> bool:
+    """Whether the page is driven whatever the count (driving costs less even if every
+    candidate matched, a walk's best case) from few enough candidates to read them all:
+    then one query sorts and counts them (`page_ids_and_total`), where counting first
+    read them once more."""
+    return (
+        page >= 1
+        and plan.driver is not None
+        and plan.driver.candidates <= COUNT_BUDGET
+        and not _walks(
+            plan, filters, (page - 1) * page_size, page_size, max(plan.driver.candidates, 1)
+        )
+    )
+
+
+def page_ids_and_total(
+    base: QuerySet[Profile], plan: Plan, filters: DirectoryFilters, page: int, page_size: int
+) -> tuple[list[int], int]:
+    """The ids of one page (plus one more if there is a next page) and how many match,
+    in one driven query (`COUNT(*) OVER ()` over the candidates it sorts anyway). The
+    count is 0 when the page is past the end."""
+    offset = (page - 1) * page_size
+    rows = list(
+        base.filter(*plan.conditions(scan=False, reads_all=True))
+        .annotate(matches=Window(Count("pk")))
+        .order_by(*_ordering(filters))
+        .values_list("pk", "matches")[offset : offset + page_size + 1]
+    )
+    return [pk for pk, _matches in rows], rows[0][1] if rows else 0
+
+
+def profiles_in_order(ids: list[int], filters: DirectoryFilters) -> QuerySet[Profile]:
+    """The profiles `ids`, in the search's order (for the cards to fetch)."""
+    return Profile.objects.filter(pk__in=ids).order_by(*_ordering(filters))
+
+
 def page_rows(
     base: QuerySet[Profile],
     plan: Plan,
@@ -451,20 +508,10 @@ def page_rows(
     walk in index order that costs less than the second lookup of the page's rows.
     """
     offset = (page - 1) * page_size
-    # Walking the sort index finds a page after about (offset + size) / density rows;
-    # driving visits every candidate and then sorts them. Take the cheaper.
-    clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
-    scan = plan.driver is None or (
-        not clustered
-        and (offset + page_size + 1)
-        * profile_estimate()
-        / _matches(plan, total, total_is)
-        * ROW_COST_ORDERED_SCAN
-        < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
-    )
+    scan = _walks(plan, filters, offset, page_size, _matches(plan, total, total_is))
     # Driven, every candidate is read and sorted: the semi-join form needs no DISTINCT.
     found = base.filter(*plan.conditions(scan=scan, reads_all=True))
-    ordering = ORDERING.get(filters.sort, ORDERING[SORT_NAME])
+    ordering = _ordering(filters)
     rows = found.order_by(*ordering)[offset : offset + page_size + 1]
     if scan and offset < DEFER_FROM_OFFSET:
         return rows

@@ -297,6 +297,31 @@ def test_count_stops_at_the_cap(viewer, monkeypatch):
     assert not second.has_next  # only the counted matches can be paged through
 
 
+def test_a_driven_page_counts_while_it_sorts(viewer, monkeypatch):
+    """A page that is driven whatever the count (here: walking made dear) is found and
+    counted by one query; cap, last page and past-the-end behave as when counted first."""
+    monkeypatch.setattr(query_plan, "ROW_COST_ORDERED_SCAN", 1e12)
+    for i in range(6):
+        member(f"go{i}", skills=("Go",))
+    go = DirectoryFilters(skill="go")
+    with CaptureQueriesContext(connection) as queries:
+        first = directory_search(viewer=viewer, filters=go, page_size=4)
+    assert (first.total, first.total_is, first.num_pages, first.has_next) == (6, "exact", 2, True)
+    assert not any("COUNT(*) FROM" in q["sql"] for q in queries.captured_queries)
+    second = directory_search(viewer=viewer, filters=go, page=2, page_size=4)
+    assert [c.handle for c in second.items] == ["go4", "go5"] and not second.has_next
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=go, page=3, page_size=4)
+    assert exc.value.last_page == 2
+    monkeypatch.setattr(query_plan, "COUNT_CAP", 4)
+    capped = directory_search(viewer=viewer, filters=go, page=2, page_size=2)
+    assert (capped.total, capped.total_is, capped.num_pages) == (4, "at_least", 2)
+    assert [c.handle for c in capped.items] == ["go2", "go3"] and not capped.has_next
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=go, page=3, page_size=2)
+    assert exc.value.last_page == 2
+
+
 def test_page_range_with_gaps():
     page = selectors.DirectoryPage(
         items=[], page=10, page_size=24, total=480, total_is="exact", num_pages=20, has_next=True
