@@ -33,6 +33,7 @@ from guanxi.accounts.models import (
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
 from guanxi.accounts.visibility import Visibility, audience_of, hidden_member_ids
+from guanxi.core.prepared import PreparedQuery
 from guanxi.places.models import localized_name
 
 
@@ -111,6 +112,13 @@ class ProfileView:
         )
 
 
+# The profile page's entries, compiled once (building them cost more than running them).
+_experiences = PreparedQuery(
+    lambda pk: Experience.objects.filter(profile_id=pk).select_related("place"), -(2**62) + 1
+)
+_educations = PreparedQuery(lambda pk: Education.objects.filter(profile_id=pk), -(2**62) + 1)
+
+
 def profile_view(*, viewer, handle: str) -> ProfileView:
     """What `viewer` (a user or AnonymousUser) may see of @handle's profile.
 
@@ -143,11 +151,9 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     if visible("work"):
         parts["work"] = Work(company=profile.company, position=profile.position)
     if visible("experience"):
-        parts["experience"] = list(
-            Experience.objects.filter(profile=profile).select_related("place")
-        )
+        parts["experience"] = _experiences(profile.pk)
     if visible("education"):
-        parts["education"] = list(Education.objects.filter(profile=profile))
+        parts["education"] = _educations(profile.pk)
     tag_kinds = [
         kind
         for kind, section in (
