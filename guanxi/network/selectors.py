@@ -10,8 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import MemberCard, member_cards
-from guanxi.core.prepared import PreparedQuery
+from guanxi.accounts.selectors import Face, MemberCard, faces, member_cards
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 
 
@@ -268,7 +267,7 @@ class Relationship:
     request_id: int | None
     following: bool
     mutual_count: int
-    mutual_sample: list[User]
+    mutual_sample: list[Face]
 
 
 _F = Follow._meta.db_table
@@ -298,24 +297,7 @@ _MUTUAL = (
 )
 
 
-# The panel's faces (up to three, absent ones padded with id 0), compiled once: the
-# ORM took longer to build this select_related than SQLite to run it.
-FACES = 3
-_faces = PreparedQuery(
-    lambda *ids: User.objects.select_related("profile").filter(pk__in=ids),
-    *(-(2**62) + n for n in range(FACES)),
-)
-
-
-def _members_by_id(ids: list[int]) -> dict[int, User]:
-    if not ids:
-        return {}
-    if len(ids) > FACES:
-        return User.objects.select_related("profile").in_bulk(ids)
-    return {user.pk: user for user in _faces(*ids, *[0] * (FACES - len(ids)))}
-
-
-def relationship(viewer_id: int, other_id: int, *, sample: int = FACES) -> Relationship:
+def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relationship:
     """The viewer's relation to another member: a fixed number of queries whose cost
     follows the smaller of the two degrees, never a member's whole connection list."""
     low, high = pair(viewer_id, other_id)
@@ -344,7 +326,7 @@ def relationship(viewer_id: int, other_id: int, *, sample: int = FACES) -> Relat
             degree = 3 if _is_third_degree(cursor, small, large) else None
         else:
             degree = None
-    by_id = _members_by_id(mutual_ids)
+    by_id = faces(mutual_ids)
     return Relationship(
         degree=degree,
         connected=bool(connected),
