@@ -57,6 +57,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--writes-per-second", type=float, default=20.0)
     parser.add_argument("--readers", type=int, default=4, help="keep-alive reading connections")
+    parser.add_argument(
+        "--reads-per-second",
+        type=float,
+        default=0.0,
+        help="reads on a fixed schedule (latency counted from each read's slot); "
+        "0: every reader as fast as it is answered",
+    )
     parser.add_argument("--writers", type=int, default=4, help="connections the writes share")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", help="write the figures here (JSON)")
@@ -76,6 +83,30 @@ def tasks_finished(db_path: Path, since: float) -> Counter:
     finally:
         db.close()
     return Counter(dict(rows))
+
+
+class Schedule:
+    """Slots `interval` apart, shared by the threads that take them: whoever is free takes
+    the next one and waits for its time. A late slot keeps its time, so a request's
+    latency counted from its slot includes the wait a slower server caused (no
+    coordinated omission)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.next = time.monotonic()
+        self.issued = 0
+        self.lock = threading.Lock()
+
+    def take(self) -> tuple[float, int]:
+        """(the slot's monotonic time, its number); sleeps until the slot is due."""
+        with self.lock:
+            slot, number = self.next, self.issued
+            self.next += self.interval
+            self.issued += 1
+        pause = slot - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        return slot, number
 
 
 def main() -> int:
@@ -103,10 +134,15 @@ def main() -> int:
     load_start = os.getloadavg()
     started_wall = time.time()
 
+    paced = Schedule(args.reads_per_second) if args.reads_per_second > 0 else None
+
     def reader(index: int) -> None:
         rng = random.Random(args.seed * 100 + index)
         client = Client(served.port, timeout=TIMEOUT)
         while not stop.is_set():
+            slot = paced.take()[0] if paced else None
+            if stop.is_set():
+                return
             viewer = rng.choice(members)
             headers = {"Cookie": f"{cookie}={viewer.session_key}"}
             path = f"/@{rng.choice(plan.handles)}/" if rng.random() < 0.7 else "/"
@@ -116,27 +152,19 @@ def main() -> int:
             except OSError as error:
                 status = type(error).__name__
             elapsed = (time.perf_counter() - began) * 1000
+            if slot is not None:  # from the slot: the wait for a late slot counts too
+                elapsed = (time.monotonic() - slot) * 1000
             with lock:
                 reads.append(elapsed)
                 read_status[status] += 1
 
-    schedule: list[float] = []
-    interval = 1.0 / args.writes_per_second if args.writes_per_second > 0 else 0.0
-    next_write = [time.monotonic()]
-    issued = [0]
+    writes_due = Schedule(args.writes_per_second)
 
     def writer(index: int) -> None:
         rng = random.Random(args.seed * 1000 + index)
         client = Client(served.port, timeout=TIMEOUT)
         while not stop.is_set():
-            with lock:  # the next slot of the fixed schedule, whoever is free takes it
-                slot = next_write[0]
-                next_write[0] += interval
-                number = issued[0]
-                issued[0] += 1
-            pause = slot - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
+            slot, number = writes_due.take()
             if stop.is_set():
                 return
             viewer = rng.choice(members)
@@ -174,7 +202,6 @@ def main() -> int:
             with lock:
                 writes.append(elapsed)
                 write_status[(path, status)] += 1
-                schedule.append(slot)
 
     from django.db import connections
 
@@ -208,6 +235,7 @@ def main() -> int:
         "edges": shape.edges,
         "seconds": args.seconds,
         "reads": len(reads),
+        "reads_scheduled_per_second": args.reads_per_second or None,
         "reads_per_second": round(len(reads) / args.seconds, 1),
         "read_median_ms": rank_ms(reads, 50),
         "read_p99_ms": rank_ms(reads, 99),
