@@ -23,7 +23,7 @@ from pathlib import Path
 import load
 from server import Server
 
-PROFILED_PAGES = ("profile page (random member)", "home page")
+PROFILED_PAGES = ("profile page (random member)", "home page", "suggestions API (token)")
 REQUESTS = 80
 RATE = 1000
 

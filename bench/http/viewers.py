@@ -89,6 +89,11 @@ def _pick(degree: dict[int, int], active: set[int], target: int, rng: random.Ran
 def prepare(data_dir: Path, *, targets=DEGREE_TARGETS, seed: int = 7) -> Plan:
     _django(data_dir)
     from django.conf import settings
+    from django.core.management import call_command
+
+    # The schema of the code under test before its models write (the server migrates
+    # too, but after this).
+    call_command("migrate", interactive=False, verbosity=0)
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections

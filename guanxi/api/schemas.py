@@ -100,6 +100,30 @@ class MemberCard(Schema):
     def resolve_open_to(obj) -> list[str]:
         return [item.slug for item in obj.open_to]
 
+    @classmethod
+    def of(cls, card, request: HttpRequest | None) -> MemberCard:
+        """The schema of an accounts card, built without validating it again (its fields
+        are typed already), by the resolvers above. A view that answers with schema
+        instances is only dumped by ninja, where a dict or dataclass is read field by
+        field through a getter: about 25 µs a card, more than its queries in a long list."""
+        context = {"request": request}
+        return cls.model_construct(
+            id=card.id,
+            handle=card.handle,
+            url=cls.resolve_url(card, context),
+            display_name=card.display_name,
+            headline=card.headline,
+            initials=card.initials,
+            photo_url=cls.resolve_photo_url(card, context),
+            is_demo=card.is_demo,
+            city=cls.resolve_city(card),
+            country=cls.resolve_country(card),
+            company=cls.resolve_company(card),
+            position=cls.resolve_position(card),
+            skills=card.skills,
+            open_to=cls.resolve_open_to(card),
+        )
+
 
 CountIs = Literal["exact", "at_least", "about"]
 

@@ -311,9 +311,9 @@ def test_live_and_recompute_agree_below_the_caps(alice, graph):
         stored = list(
             Suggestion.objects.filter(user=user)
             .order_by("-score", "candidate_id")
-            .values_list("candidate_id", "mutual_count")
+            .values_list("candidate_id", "mutual_count", "face_1", "face_2")
         )
-        live = [(r.user_id, r.mutual_count) for r in served.live_suggestions(user.pk)]
+        live = [(r.user_id, r.mutual_count, *r.face_ids) for r in served.live_suggestions(user.pk)]
         assert stored == live
 
 
@@ -355,11 +355,12 @@ def test_recompute_resumes_an_interrupted_run(alice, graph):
 
 def test_recompute_in_two_processes_matches_one(alice, graph, transactional_db):
     recompute_all(processes=1, batch_size=8)
-    one = set(Suggestion.objects.values_list("user_id", "candidate_id", "mutual_count"))
+    columns = ("user_id", "candidate_id", "mutual_count", "face_1", "face_2")
+    one = set(Suggestion.objects.values_list(*columns))
     Suggestion.objects.all().delete()
     SuggestionState.objects.all().delete()
     recompute_all(processes=2, batch_size=8, restart=True)
-    two = set(Suggestion.objects.values_list("user_id", "candidate_id", "mutual_count"))
+    two = set(Suggestion.objects.values_list(*columns))
     assert one == two and one
 
 

@@ -58,13 +58,13 @@ def test_page_query_count_is_flat(alice, login, django_assert_max_num_queries):
     suggestions.refresh_member(alice.pk)
     client.get(reverse("network_suggestions"))
     # The candidates' cards are accounts' member_cards: one query for the page.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         small = client.get(reverse("network_suggestions"))
     for i, person in enumerate(members("many", 25)):
         link(person, friends[i % 5])
         tag(person, f"topic{i % 3}")
     suggestions.refresh_member(alice.pk)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         large = client.get(reverse("network_suggestions"))
     assert small.content.decode().count("suggestion-card") < large.content.decode().count(
         "suggestion-card"

@@ -2,7 +2,8 @@
 
 Reasons are not stored as text: they are worked out when a card is shown, from the
 candidate's profile as it is then (so a section hidden since never shows up) and in the
-viewer's language. Only the mutual-connection count, costly to recount, is kept.
+viewer's language. What is costly to recount is kept: the mutual-connection count and
+the first two mutual connections (the faces), which are checked again when shown.
 """
 
 from __future__ import annotations
@@ -14,6 +15,22 @@ from django.db.models import F, Q
 USER = settings.AUTH_USER_MODEL
 
 
+def _face() -> models.ForeignKey:
+    """A mutual connection shown as a face on a suggestion, only after a live check
+    (suggestions.selectors). No constraint and no index: a face is never trusted without
+    that check (a deleted member fails it), and an index on millions of rows would cost
+    every recompute."""
+    return models.ForeignKey(
+        USER,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Suggestion(models.Model):
     # No index of its own on `user`: the two composite indexes below start with it.
     # (Millions of rows: every index costs the full recompute time.)
@@ -21,6 +38,9 @@ class Suggestion(models.Model):
     candidate = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     mutual_count = models.PositiveIntegerField(default=0)
+    # The mutual connections with the lowest ids when computed (rank.FACES), if any.
+    face_1 = _face()
+    face_2 = _face()
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from guanxi.accounts.selectors import member_cards
 from guanxi.api.auth import member_auth
 from guanxi.api.pagination import PageQuery, page_past_end
 from guanxi.api.schemas import ListPage, MemberCard
@@ -25,9 +24,13 @@ router = Router(tags=["people you may know"], auth=member_auth)
 class SuggestionOut(Schema):
     member: MemberCard
     reasons: list[str]
-    mutual_count: int = Field(description="Connections you share with the member, counted now")
+    mutual_count: int = Field(
+        description="Connections you share with the member, as counted when your "
+        "suggestions were last computed (they are recomputed soon after your own "
+        "connections change, and when those of your connections change)"
+    )
     mutual_connections: list[MemberCard] = Field(
-        description="The first of those shared connections (at most two)"
+        description="At most two of those shared connections, each checked to be one now"
     )
 
 
@@ -74,22 +77,19 @@ class SuggestionsQuery(Schema):
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
     found = served.suggestions_for(request.auth, limit=query.limit)
-    faces = {pk for item in found for pk in (face.pk for face in item.mutuals)}
-    face_cards = {card.id: card for card in member_cards(viewer=request.auth, ids=sorted(faces))}
-    return {
-        "items": [
-            {
-                "member": item.member,
-                "reasons": item.reasons,
-                "mutual_count": item.mutual_count,
-                "mutual_connections": [
-                    face_cards[face.pk] for face in item.mutuals if face.pk in face_cards
-                ],
-            }
+    # Schema instances, so ninja only dumps them (up to ninety cards in one answer).
+    return SuggestionPage.model_construct(
+        items=[
+            SuggestionOut.model_construct(
+                member=MemberCard.of(item.member, request),
+                reasons=item.reasons,
+                mutual_count=item.mutual_count,
+                mutual_connections=[MemberCard.of(face, request) for face in item.mutuals],
+            )
             for item in found
         ],
-        "next": None,
-    }
+        next=None,
+    )
 
 
 @router.post(

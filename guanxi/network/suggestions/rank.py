@@ -81,6 +81,10 @@ class Params:
 
 DEFAULT_PARAMS = Params()
 
+# Mutual connections kept with each suggestion to show as faces (the Suggestion table
+# has a column for each): the ones with the lowest ids, the same on every recompute.
+FACES = 2
+
 # Trait weights, each divided by ln(2 + how many members share the trait).
 INTEREST_WEIGHT = 1.0
 SKILL_WEIGHT = 0.8
@@ -148,6 +152,13 @@ class Ranked:
     mutual_count: int
     graph_score: float
     trait_score: float
+    faces: tuple[int, ...] = ()  # the first FACES mutual connections, lowest ids first
+
+    @property
+    def face_ids(self) -> tuple[int | None, int | None]:
+        """The faces as the table's two columns (None where there is none)."""
+        first, second, *_rest = (*self.faces, None, None)
+        return first, second
 
 
 def rarity(count: int) -> float:
@@ -395,7 +406,8 @@ def rank(
         score = from_graph + bonus
         if score <= 0:
             continue
-        results.append(Ranked(candidate, score, len(zs), from_graph, bonus))
+        faces = tuple(heapq.nsmallest(FACES, zs))
+        results.append(Ranked(candidate, score, len(zs), from_graph, bonus, faces))
     results.sort(key=lambda r: (-r.score, r.user_id))
     return results[: params.keep]
 

@@ -238,7 +238,8 @@ def load_exclusions() -> dict[int, set[int]]:
 _shared: dict = {}
 
 
-Rows = list[tuple[int, float, int]]  # (candidate, score, mutual count): cheap to pickle
+# (candidate, score, mutual count, face 1, face 2): cheap to pickle
+Rows = list[tuple[int, float, int, int | None, int | None]]
 
 
 def _rank_batch(user_ids: list[int]) -> list[tuple[int, Rows]]:
@@ -253,7 +254,7 @@ def _rank_batch(user_ids: list[int]) -> list[tuple[int, Rows]]:
         (
             uid,
             [
-                (r.user_id, r.score, r.mutual_count)
+                (r.user_id, r.score, r.mutual_count, *r.face_ids)
                 for r in rank(uid, graph, traits, excluded=excluded.get(uid, empty), params=params)
             ],
         )
@@ -276,11 +277,19 @@ def _insert_sql() -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(Suggestion._meta.get_field(name).column)
-        for name in ("user", "candidate", "score", "mutual_count", "computed_at")
+        for name in (
+            "user",
+            "candidate",
+            "score",
+            "mutual_count",
+            "face_1",
+            "face_2",
+            "computed_at",
+        )
     )
     return (
         f"INSERT INTO {quote(Suggestion._meta.db_table)} ({columns}) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s)"
+        "VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
 
 
@@ -301,9 +310,9 @@ def _write_batch(results: list[tuple[int, Rows]], snapshot_at) -> tuple[int, int
             cursor.executemany(
                 _insert_sql(),
                 [
-                    (uid, candidate, score, mutual, stamp)
+                    (uid, candidate, score, mutual, face_1, face_2, stamp)
                     for uid, ranked in keep
-                    for candidate, score, mutual in ranked
+                    for candidate, score, mutual, face_1, face_2 in ranked
                 ],
             )
         # `stale` is left alone: a member marked since the snapshot is refreshed

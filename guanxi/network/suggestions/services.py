@@ -37,6 +37,8 @@ def store_suggestions(user_id: int, ranked: list[Ranked], *, computed_at=None) -
                 candidate_id=r.user_id,
                 score=r.score,
                 mutual_count=r.mutual_count,
+                face_1_id=r.face_ids[0],
+                face_2_id=r.face_ids[1],
                 computed_at=computed_at,
             )
             for r in ranked
