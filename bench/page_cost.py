@@ -79,6 +79,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--viewer", default="jasonthompson0")
     parser.add_argument("--queries", action="store_true", help="print each page's SQL")
+    parser.add_argument(
+        "--url", action="append", default=[], help="another page to measure (repeatable)"
+    )
     args = parser.parse_args()
     users = get_user_model()
     viewer = users.objects.get(username=args.viewer)
@@ -89,6 +92,7 @@ def main() -> None:
         "profile (another member)": f"/@{other.username}/",
         "home": "/",
         "own profile": f"/@{viewer.username}/",
+        **{url: url for url in args.url},
     }
     print("| page | queries | URL reversals | function calls | CPU ms median (min) |")
     print("|---|---:|---:|---:|---:|")

@@ -261,6 +261,7 @@ globals().update(email_settings(os.environ.get("EMAIL_URL")))
 if TESTING and not os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+SESSION_ENGINE = "guanxi.core.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

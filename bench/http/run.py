@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--degrees", default="10,100,1000,5000", help="viewer degree targets")
     parser.add_argument(
         "--profile",
-        help="sample the workers with py-spy (profile, home, suggestions API); raw stacks go here",
+        help="sample the workers with py-spy (every page run but /healthz); raw stacks go here",
     )
     parser.add_argument("--out", help="write the markdown report here")
     parser.add_argument("--json", help="write the figures here")

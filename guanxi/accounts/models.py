@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,8 +13,23 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.handles import HANDLE_MAX, HANDLE_VALIDATORS
 from guanxi.accounts.visibility import Visibility
+from guanxi.core.prepared import PreparedQuery
 from guanxi.core.text import normalize_text as normalize_text  # accounts' callers import it here
 from guanxi.places.models import localized_name
+
+
+class Members(UserManager):
+    def get(self, *args, **kwargs):
+        # Every signed-in request loads its member by id (the auth backend's
+        # `_default_manager.get(pk=...)`): that statement is compiled once.
+        if not args and kwargs.keys() == {"pk"} and type(kwargs["pk"]) is int and not self._db:
+            found = _member_by_pk(kwargs["pk"])
+            if not found:
+                raise self.model.DoesNotExist(
+                    f"{self.model._meta.object_name} matching query does not exist."
+                )
+            return found[0]
+        return super().get(*args, **kwargs)
 
 
 class User(AbstractUser):
@@ -30,6 +45,8 @@ class User(AbstractUser):
     )
     email = models.EmailField(_("email address"), unique=True)
     is_demo = models.BooleanField(_("demo member"), default=False, db_index=True)
+
+    objects = Members()
 
     class Meta:
         constraints = [
@@ -105,6 +122,9 @@ SECTION_KEYS = tuple(key for key, _label in SECTIONS)
 
 def _vis(default: int = Visibility.MEMBERS) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(choices=Visibility.choices, default=default)
+
+
+_member_by_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk), -(2**62) + 1)
 
 
 class Profile(models.Model):

@@ -33,6 +33,7 @@ from guanxi.accounts.models import (
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
 from guanxi.accounts.visibility import Visibility, audience_of, hidden_member_ids
+from guanxi.core.prepared import PreparedQuery
 from guanxi.places.models import localized_name
 
 
@@ -111,6 +112,13 @@ class ProfileView:
         )
 
 
+# The profile page's entries, compiled once (building them cost more than running them).
+_experiences = PreparedQuery(
+    lambda pk: Experience.objects.filter(profile_id=pk).select_related("place"), -(2**62) + 1
+)
+_educations = PreparedQuery(lambda pk: Education.objects.filter(profile_id=pk), -(2**62) + 1)
+
+
 def profile_view(*, viewer, handle: str) -> ProfileView:
     """What `viewer` (a user or AnonymousUser) may see of @handle's profile.
 
@@ -143,11 +151,9 @@ def profile_view(*, viewer, handle: str) -> ProfileView:
     if visible("work"):
         parts["work"] = Work(company=profile.company, position=profile.position)
     if visible("experience"):
-        parts["experience"] = list(
-            Experience.objects.filter(profile=profile).select_related("place")
-        )
+        parts["experience"] = _experiences(profile.pk)
     if visible("education"):
-        parts["education"] = list(Education.objects.filter(profile=profile))
+        parts["education"] = _educations(profile.pk)
     tag_kinds = [
         kind
         for kind, section in (
@@ -210,6 +216,38 @@ def _tag_rows(profile_id: int, kinds: Sequence[str]) -> list[tuple[str, str]]:
             [profile_id, *kinds],
         )
         return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class Face:
+    """What an avatar shows of a member (`{% avatar face %}`), e.g. the relationship
+    panel's mutual connections."""
+
+    pk: int
+    initials: str
+    photo_url: str | None
+
+
+def faces(ids: Sequence[int]) -> dict[int, Face]:
+    """The members' faces by id, whoever they are (the caller has chosen them). One
+    plain statement: model instances of the members and their profiles cost more to
+    build than the rows cost to read."""
+    if not ids:
+        return {}
+    q = connection.ops.quote_name
+    storage = Profile._meta.get_field("photo").storage
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT user_id, display_name, photo FROM {q(Profile._meta.db_table)} "  # noqa: S608
+            f"WHERE user_id IN ({marks})",
+            list(ids),
+        )
+        rows = cursor.fetchall()
+    return {
+        pk: Face(pk=pk, initials=initials_of(name), photo_url=storage.url(photo) if photo else None)
+        for pk, name, photo in rows
+    }
 
 
 # --- Member cards ------------------------------------------------------------------------

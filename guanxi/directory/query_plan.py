@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BooleanField,
+    Case,
+    Count,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    When,
+    Window,
 )
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, LessThan
 
@@ -41,6 +44,10 @@ COUNT_CAP = 1000
 # on a sample of that many candidates ("about 1,300"): intersecting two broad filters
 # exactly means reading every candidate row.
 COUNT_BUDGET = 2500
+# The sample starts with this many candidates; when they already show twice the cap
+# (from enough hits to trust), the count is "1,000+" without examining the rest.
+FIRST_SAMPLE = 500
+FIRST_SAMPLE_MIN_HITS = 20
 ESTIMATE_CACHE_SECONDS = 300
 
 EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
@@ -56,6 +63,16 @@ ROW_COST_PROFILE_RANGE = 1.8
 ROW_COST_ID_LIST = 3.5
 ROW_COST_SORT = 2.0
 ROW_COST_ORDERED_SCAN = 5.5
+# Testing the candidates of the driving filter against another filter: either a list of
+# that filter's members, read from its index into memory once (per entry), or an index
+# probe per candidate (the EXISTS form). A common tag's list (30,000 members) cost more
+# than probing the 2,500 rows a count examines.
+ROW_COST_LIST_ENTRY = 0.4
+ROW_COST_PROBE = 1.5
+# From this offset a page walked in index order is found by its ids first (see
+# page_rows): each skipped row's card columns cost about 4 µs, the second lookup of
+# the page's rows about 0.4 ms.
+DEFER_FROM_OFFSET = 96
 
 
 class _NoIndex(Func):
@@ -111,6 +128,10 @@ class Term:
     check: Q
     drive: Q | None = None
     member: Q | None = None
+    # Drives a query that reads every candidate anyway (a page sorted after driving);
+    # defaults to `drive`. A join that needs DISTINCT stops early when counting, but a
+    # semi-join is cheaper when all of them are read.
+    drive_all: Q | None = None
     estimate: QuerySet | None = None  # counts the rows `drive` would visit
     estimate_key: str = ""  # names the estimate in the cache
     row_cost: float = ROW_COST_ID_LIST
@@ -131,9 +152,22 @@ class Plan:
     terms: list[Term]
     driver: Term | None
 
-    def conditions(self, *, scan: bool, without_driver: bool = False) -> list[Q]:
+    def conditions(
+        self,
+        *,
+        scan: bool,
+        without_driver: bool = False,
+        examined: float = 0,
+        reads_all: bool = False,
+    ) -> list[Q]:
         """Every filter, in the form that suits walking the sort index (`scan`) or
-        driving from the chosen term (optionally leaving the driving condition out)."""
+        driving from the chosen term (optionally leaving the driving condition out).
+
+        Driving, the other filters test each of the driver's candidates the query
+        `examined` (at most; by default all of them) against a list or by a probe,
+        whichever costs less; `reads_all` says the query reads every candidate anyway.
+        """
+        examined = examined or (self.driver.candidates if self.driver else 0)
         out = []
         for term in self.terms:
             if term.visible is not None:
@@ -142,9 +176,13 @@ class Plan:
                 out.append(term.check)
             elif term is self.driver:
                 if not without_driver:
-                    out.append(term.drive)
+                    out.append(term.drive_all or term.drive if reads_all else term.drive)
+            elif term.member is not None and (
+                term.candidates * ROW_COST_LIST_ENTRY < examined * ROW_COST_PROBE
+            ):
+                out.append(term.member)
             else:
-                out.append(term.member or term.check)
+                out.append(term.check)
         return out
 
 
@@ -207,10 +245,16 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         if tag_id is None:
             return None
         holders = ProfileTag.objects.filter(kind=kind, tag_id=tag_id)
+        # On SQLite a join walks the tag's index and stops when a count or a page has
+        # enough rows; `pk IN (...)` first lists every holder (a common skill's 30,000
+        # took longer than the rest of the search). A member holds a tag once: no
+        # DISTINCT. PostgreSQL plans the semi-join as well.
         terms.append(
             Term(
                 visible=audience.q(section),
-                drive=Q(pk__in=holders.values("profile_id")),
+                drive=Q(profile_tags__kind=kind, profile_tags__tag_id=tag_id)
+                if connection.vendor == "sqlite"
+                else Q(pk__in=holders.values("profile_id")),
                 member=_in(holders.order_by().values("profile_id")),
                 check=Q(Exists(holders.filter(profile_id=OuterRef("pk")))),
                 estimate=holders,
@@ -238,12 +282,12 @@ def _terms(audience: Audience, filters: DirectoryFilters) -> list[Term] | None:
         # make two rows, hence DISTINCT. PostgreSQL does better with a plain semi-join
         # (a DISTINCT makes it walk the education table in member order).
         joined = connection.vendor == "sqlite"
+        semi_join = Q(pk__in=alumni.values("profile_id"))
         terms.append(
             Term(
                 visible=audience.q("education"),
-                drive=_prefix("educations__school_key", filters.school)
-                if joined
-                else Q(pk__in=alumni.values("profile_id")),
+                drive=_prefix("educations__school_key", filters.school) if joined else semi_join,
+                drive_all=semi_join,
                 distinct=joined,
                 member=_in(alumni.order_by().values("profile_id")),
                 check=Q(Exists(alumni.filter(profile_id=OuterRef("pk")))),
@@ -347,26 +391,40 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     driver = plan.driver
     if driver is None or driver.candidates <= COUNT_BUDGET or len(plan.terms) < 2:
         return count_capped(countable(base, plan))
-    # Examine the first COUNT_BUDGET candidates of the driving filter, flagging those
-    # that pass every other condition.
-    rest = plan.conditions(scan=False, without_driver=True)
+    # Examine the first candidates of the driving filter (FIRST_SAMPLE, then up to
+    # COUNT_BUDGET), flagging those that pass every other condition.
+    rest = plan.conditions(
+        scan=False, without_driver=True, examined=min(driver.candidates, COUNT_BUDGET)
+    )
+    # CASE WHEN, not the bare condition: as a value SQLite computes every operand of an
+    # AND or OR (each visibility probe, each filter's EXISTS) for every row; as a
+    # condition it stops at the first that decides.
     sample = (
         base.filter(driver.drive)
-        .annotate(hit=ExpressionWrapper(Q(*rest), output_field=BooleanField()))
+        .annotate(hit=Case(When(Q(*rest), then=1), default=0, output_field=IntegerField()))
         .values("pk", "hit")
         .order_by()
     )
     if driver.distinct:
         sample = sample.distinct()
-    sql, params = sample[:COUNT_BUDGET].query.sql_with_params()
+    sql, params = sample.query.sql_with_params()  # unordered and unsliced: LIMIT goes last
     hit = connection.ops.quote_name("hit")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {hit} THEN 1 ELSE 0 END), 0) "  # noqa: S608 - Django-built SQL with its params
-            f"FROM ({sql}) sample",
-            params,
-        )
-        examined, hits = cursor.fetchone()
+
+    def examine(limit: int) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), COALESCE(SUM({hit}), 0) "  # noqa: S608 - Django-built SQL with its params
+                f"FROM ({sql} LIMIT %s) sample",
+                [*params, limit],
+            )
+            return cursor.fetchone()
+
+    first = min(FIRST_SAMPLE, COUNT_BUDGET)
+    examined, hits = examine(first)
+    if examined == first < COUNT_BUDGET:
+        if hits >= FIRST_SAMPLE_MIN_HITS and hits * driver.candidates / examined >= 2 * COUNT_CAP:
+            return COUNT_CAP, AT_LEAST
+        examined, hits = examine(COUNT_BUDGET)
     if examined < COUNT_BUDGET:  # every candidate was examined: the count is exact
         return min(hits, COUNT_CAP), EXACT if hits <= COUNT_CAP else AT_LEAST
     if hits == 0:  # too rare to estimate from a sample: count them all
@@ -375,6 +433,61 @@ def count_matches(base: QuerySet[Profile], plan: Plan | None) -> tuple[int, str]
     if estimate >= COUNT_CAP:
         return COUNT_CAP, AT_LEAST
     return _round_estimate(estimate), ABOUT
+
+
+def _ordering(filters: DirectoryFilters) -> tuple[str, ...]:
+    return ORDERING.get(filters.sort, ORDERING[SORT_NAME])
+
+
+def _walks(
+    plan: Plan, filters: DirectoryFilters, offset: int, page_size: int, matches: float
+) -> bool:
+    """Whether to walk the sort index for the page at `offset` rather than drive.
+
+    Walking finds the page after about (offset + size) / density rows; driving visits
+    every candidate and then sorts them. The cheaper wins."""
+    if plan.driver is None:
+        return True
+    if filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms):
+        return False
+    walk = (offset + page_size + 1) * profile_estimate() / matches * ROW_COST_ORDERED_SCAN
+    return walk < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
+
+
+def sorts_every_candidate(plan: Plan, filters: DirectoryFilters, page: int, page_size: int) -> bool:
+    """Whether the page is driven whatever the count (driving costs less even if every
+    candidate matched, a walk's best case) from few enough candidates to read them all:
+    then one query sorts and counts them (`page_ids_and_total`), where counting first
+    read them once more."""
+    return (
+        page >= 1
+        and plan.driver is not None
+        and plan.driver.candidates <= COUNT_BUDGET
+        and not _walks(
+            plan, filters, (page - 1) * page_size, page_size, max(plan.driver.candidates, 1)
+        )
+    )
+
+
+def page_ids_and_total(
+    base: QuerySet[Profile], plan: Plan, filters: DirectoryFilters, page: int, page_size: int
+) -> tuple[list[int], int]:
+    """The ids of one page (plus one more if there is a next page) and how many match,
+    in one driven query (`COUNT(*) OVER ()` over the candidates it sorts anyway). The
+    count is 0 when the page is past the end."""
+    offset = (page - 1) * page_size
+    rows = list(
+        base.filter(*plan.conditions(scan=False, reads_all=True))
+        .annotate(matches=Window(Count("pk")))
+        .order_by(*_ordering(filters))
+        .values_list("pk", "matches")[offset : offset + page_size + 1]
+    )
+    return [pk for pk, _matches in rows], rows[0][1] if rows else 0
+
+
+def profiles_in_order(ids: list[int], filters: DirectoryFilters) -> QuerySet[Profile]:
+    """The profiles `ids`, in the search's order (for the cards to fetch)."""
+    return Profile.objects.filter(pk__in=ids).order_by(*_ordering(filters))
 
 
 def page_rows(
@@ -387,21 +500,19 @@ def page_rows(
     page_size: int,
 ) -> QuerySet[Profile]:
     """The profiles of one page, plus one more if there is a next page (for the cards
-    to fetch: accounts.selectors.member_cards_of)."""
+    to fetch: accounts.selectors.member_cards_of).
+
+    A driven or deep page is found by its ids alone and the cards' columns are read for
+    those rows only: SQLite computes a row's selected columns (the connection probe, the
+    place's names) before sorting it or skipping it for the offset. Near the start of a
+    walk in index order that costs less than the second lookup of the page's rows.
+    """
     offset = (page - 1) * page_size
-    # Walking the sort index finds a page after about (offset + size) / density rows;
-    # driving visits every candidate and then sorts them. Take the cheaper.
-    clustered = filters.sort == SORT_NAME and any(t.clustered_by_name for t in plan.terms)
-    scan = plan.driver is None or (
-        not clustered
-        and (offset + page_size + 1)
-        * profile_estimate()
-        / _matches(plan, total, total_is)
-        * ROW_COST_ORDERED_SCAN
-        < plan.driver.candidates * (plan.driver.row_cost + ROW_COST_SORT)
-    )
-    found = base.filter(*plan.conditions(scan=scan))
-    if not scan and plan.driver is not None and plan.driver.distinct:
-        found = found.distinct()
-    ordered = found.order_by(*ORDERING.get(filters.sort, ORDERING[SORT_NAME]))
-    return ordered[offset : offset + page_size + 1]
+    scan = _walks(plan, filters, offset, page_size, _matches(plan, total, total_is))
+    # Driven, every candidate is read and sorted: the semi-join form needs no DISTINCT.
+    found = base.filter(*plan.conditions(scan=scan, reads_all=True))
+    ordering = _ordering(filters)
+    rows = found.order_by(*ordering)[offset : offset + page_size + 1]
+    if scan and offset < DEFER_FROM_OFFSET:
+        return rows
+    return Profile.objects.filter(pk__in=rows.values("pk")).order_by(*ordering)

@@ -81,11 +81,25 @@ def directory_search(
     """One page of the directory for `viewer`. Raises PageOutOfRange past the end."""
     plan = query_plan.plan_search(audience_of(viewer), filters)
     base = query_plan.member_base(hidden_member_ids(viewer))
+    if plan is not None and query_plan.sorts_every_candidate(plan, filters, page, page_size):
+        ids, counted = query_plan.page_ids_and_total(base, plan, filters, page, page_size)
+        if ids or page == 1:  # else past the end: counted below, to find the last page
+            total, total_is = (
+                (counted, query_plan.EXACT)
+                if counted <= query_plan.COUNT_CAP
+                else (query_plan.COUNT_CAP, query_plan.AT_LEAST)
+            )
+            num_pages = _num_pages(total, total_is, page_size)
+            if page > num_pages:
+                raise PageOutOfRange(num_pages)
+            cards = member_cards_of(
+                query_plan.profiles_in_order(ids, filters),
+                viewer=viewer,
+                first_skill=filters.skill,
+            )
+            return _page(cards, page, page_size, total, total_is, num_pages)
     total, total_is = query_plan.count_matches(base, plan)
-    if total_is == query_plan.AT_LEAST:
-        num_pages = query_plan.COUNT_CAP // page_size
-    else:
-        num_pages = max(1, math.ceil(total / page_size))
+    num_pages = _num_pages(total, total_is, page_size)
     if page < 1 or page > num_pages:
         raise PageOutOfRange(num_pages)
     rows: list[MemberCard] = []
@@ -97,16 +111,27 @@ def directory_search(
             # The estimate promised more pages than there are: count for real.
             total, total_is = query_plan.count_capped(query_plan.countable(base, plan))
             raise PageOutOfRange(max(1, math.ceil(total / page_size)))
-    has_next = len(rows) > page_size and page < num_pages
-    items = rows[:page_size]
+    return _page(rows, page, page_size, total, total_is, num_pages)
+
+
+def _num_pages(total: int, total_is: str, page_size: int) -> int:
+    if total_is == query_plan.AT_LEAST:
+        return query_plan.COUNT_CAP // page_size
+    return max(1, math.ceil(total / page_size))
+
+
+def _page(
+    rows: list[MemberCard], page: int, page_size: int, total: int, total_is: str, num_pages: int
+) -> DirectoryPage:
+    """`rows`: the page's cards plus one more if there is a next page."""
     return DirectoryPage(
-        items=items,
+        items=rows[:page_size],
         page=page,
         page_size=page_size,
         total=total,
         total_is=total_is,
         num_pages=num_pages,
-        has_next=has_next,
+        has_next=len(rows) > page_size and page < num_pages,
     )
 
 

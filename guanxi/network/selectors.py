@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import MemberCard, member_cards
+from guanxi.accounts.selectors import Face, MemberCard, faces, member_cards
 from guanxi.network.models import Block, Connection, ConnectionRequest, Follow, PrivacySettings
 
 
@@ -267,7 +267,7 @@ class Relationship:
     request_id: int | None
     following: bool
     mutual_count: int
-    mutual_sample: list[User]
+    mutual_sample: list[Face]
 
 
 _F = Follow._meta.db_table
@@ -326,7 +326,7 @@ def relationship(viewer_id: int, other_id: int, *, sample: int = 3) -> Relations
             degree = 3 if _is_third_degree(cursor, small, large) else None
         else:
             degree = None
-    by_id = User.objects.select_related("profile").in_bulk(mutual_ids) if mutual_ids else {}
+    by_id = faces(mutual_ids)
     return Relationship(
         degree=degree,
         connected=bool(connected),

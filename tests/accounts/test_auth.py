@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.helpers import session_user_id
 from tests.factories import PASSWORD, make_member
@@ -105,6 +106,21 @@ def test_logout_by_post_kills_the_session(client, alice):
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = key
     assert replay.get(reverse("settings")).status_code == 302
+
+
+def test_a_session_deleted_on_the_server_ends_at_the_next_request(client, alice):
+    """guanxi.core.sessions reads the row on every request: revocation needs no cache."""
+    _login(client, "alice@example.com")
+    assert client.get(reverse("settings")).status_code == 200
+    Session.objects.filter(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    assert client.get(reverse("settings")).status_code == 302
+
+
+def test_an_expired_session_is_not_loaded(client, alice):
+    _login(client, "alice@example.com")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    assert client.get(reverse("settings")).status_code == 302
 
 
 def test_logout_by_get_only_asks(client, alice):

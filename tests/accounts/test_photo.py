@@ -13,6 +13,7 @@ from PIL import Image
 
 from guanxi.accounts import images, services
 from guanxi.accounts.models import Profile
+from guanxi.accounts.selectors import faces
 from guanxi.core.errors import Invalid
 
 
@@ -356,3 +357,16 @@ def test_shared_files_are_never_deleted(alice, bob, django_capture_on_commit_cal
         user_id=alice.pk, name=Profile.objects.get(pk=alice.pk).photo.name
     )
     assert not services.photo_file_is_owned(user_id=bob.pk, name=f"photos/{alice.pk}/x.jpg")
+
+
+@pytest.mark.django_db
+def test_faces_show_what_the_profile_shows(alice, bob):
+    """The relationship panel's faces (plain rows) give the avatar the profile's own
+    photo URL and initials."""
+    Profile.objects.filter(pk=alice.pk).update(photo="photos/alice.jpg")
+    profiles = {p.pk: p for p in Profile.objects.filter(pk__in=[alice.pk, bob.pk])}
+    got = faces([alice.pk, bob.pk, 0])
+    assert set(got) == {alice.pk, bob.pk}
+    for pk, face in got.items():
+        assert (face.photo_url, face.initials) == (profiles[pk].photo_url, profiles[pk].initials)
+    assert got[alice.pk].photo_url and got[bob.pk].photo_url is None

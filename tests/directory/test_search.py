@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guanxi.accounts.models import OpenTo, Profile
@@ -295,6 +297,31 @@ def test_count_stops_at_the_cap(viewer, monkeypatch):
     assert not second.has_next  # only the counted matches can be paged through
 
 
+def test_a_driven_page_counts_while_it_sorts(viewer, monkeypatch):
+    """A page that is driven whatever the count (here: walking made dear) is found and
+    counted by one query; cap, last page and past-the-end behave as when counted first."""
+    monkeypatch.setattr(query_plan, "ROW_COST_ORDERED_SCAN", 1e12)
+    for i in range(6):
+        member(f"go{i}", skills=("Go",))
+    go = DirectoryFilters(skill="go")
+    with CaptureQueriesContext(connection) as queries:
+        first = directory_search(viewer=viewer, filters=go, page_size=4)
+    assert (first.total, first.total_is, first.num_pages, first.has_next) == (6, "exact", 2, True)
+    assert not any("COUNT(*) FROM" in q["sql"] for q in queries.captured_queries)
+    second = directory_search(viewer=viewer, filters=go, page=2, page_size=4)
+    assert [c.handle for c in second.items] == ["go4", "go5"] and not second.has_next
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=go, page=3, page_size=4)
+    assert exc.value.last_page == 2
+    monkeypatch.setattr(query_plan, "COUNT_CAP", 4)
+    capped = directory_search(viewer=viewer, filters=go, page=2, page_size=2)
+    assert (capped.total, capped.total_is, capped.num_pages) == (4, "at_least", 2)
+    assert [c.handle for c in capped.items] == ["go2", "go3"] and not capped.has_next
+    with pytest.raises(PageOutOfRange) as exc:
+        directory_search(viewer=viewer, filters=go, page=3, page_size=2)
+    assert exc.value.last_page == 2
+
+
 def test_page_range_with_gaps():
     page = selectors.DirectoryPage(
         items=[], page=10, page_size=24, total=480, total_is="exact", num_pages=20, has_next=True
@@ -338,6 +365,28 @@ def test_broad_combined_filters_are_estimated_from_a_sample(viewer, monkeypatch)
     # One filter alone is counted (up to the cap), never estimated.
     alone = directory_search(viewer=viewer, filters=DirectoryFilters(city="shanghai"))
     assert (alone.total, alone.total_is) == (30, "exact")
+
+
+def test_a_first_sample_far_over_the_cap_is_enough(viewer, monkeypatch):
+    """The sample starts small: when it already shows twice the cap, the rest of the
+    budget is not examined (one sample query, not two)."""
+    for name, value in (("COUNT_CAP", 4), ("COUNT_BUDGET", 12), ("FIRST_SAMPLE", 6)):
+        monkeypatch.setattr(query_plan, name, value)
+    monkeypatch.setattr(query_plan, "FIRST_SAMPLE_MIN_HITS", 2)
+    for i in range(30):
+        member(f"sh{i:02d}", city="Shanghai", skills=("Go",) if i % 3 else ("Rust",))
+    filters = DirectoryFilters(city="shanghai", skill="go")
+    with CaptureQueriesContext(connection) as queries:
+        result = directory_search(viewer=viewer, filters=filters, page_size=2)
+    assert (result.total, result.total_is) == (4, "at_least")
+    assert sum("SUM(" in q["sql"] for q in queries.captured_queries) == 1
+    assert [c.handle for c in result.items] == ["sh01", "sh02"]
+    # Not far enough over the cap: the whole budget is examined.
+    monkeypatch.setattr(query_plan, "COUNT_CAP", 40)
+    with CaptureQueriesContext(connection) as queries:
+        result = directory_search(viewer=viewer, filters=filters, page_size=2)
+    assert result.total_is == "about"
+    assert sum("SUM(" in q["sql"] for q in queries.captured_queries) == 2
 
 
 def test_estimate_falls_back_to_counting_when_the_sample_has_no_match(viewer, monkeypatch):
