@@ -128,3 +128,31 @@ def test_member_pages_send_the_policy(alice_client):
         response = alice_client.get(path)
         assert response.status_code == 200, path
         assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_policy_built_once_is_the_one_django_csp_builds(client, settings):
+    """Our middleware keeps the header per process: byte-identical to django-csp's own,
+    rebuilt when the settings change, and a view's override still applies."""
+    from csp.middleware import CSPMiddleware as Upstream
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from guanxi.core.middleware import CSPMiddleware
+
+    def headers(middleware, response=None):
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        nonce = str(request.csp_nonce)
+        answer = middleware.process_response(request, response or HttpResponse())
+        return answer["Content-Security-Policy"], nonce
+
+    ours, upstream = CSPMiddleware(HttpResponse), Upstream(HttpResponse)
+    (first, nonce_1), (second, nonce_2) = headers(ours), headers(ours)
+    assert first == second == headers(upstream)[0] == client.get("/")["Content-Security-Policy"]
+    assert nonce_1 != nonce_2
+    overridden = HttpResponse()
+    overridden._csp_update = {"img-src": ["https://example.org"]}
+    assert headers(ours, overridden)[0] == headers(upstream, overridden)[0] != first
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert headers(ours)[0] == headers(upstream)[0] == "default-src 'none'"
