@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ __all__ = [
     "PageOutOfRange",
     "directory_search",
     "member_count",
+    "newest_member_ids",
     "newest_members",
     "profile_completeness",
 ]
@@ -136,12 +138,22 @@ def _page(
 
 
 # --- Home page ---------------------------------------------------------------------------
-def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
-    """The most recently joined listed members, as `viewer` may see them."""
+def _newest(viewer, limit: int) -> QuerySet[Profile]:
     qs = query_plan.member_base(hidden_member_ids(viewer))
     if viewer is not None and viewer.is_authenticated:
         qs = qs.exclude(pk=viewer.pk)
-    return member_cards_of(qs.order_by("-created_at", "-pk")[:limit], viewer=viewer)
+    return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def newest_members(viewer, *, limit: int = 6) -> list[MemberCard]:
+    """The most recently joined listed members, as `viewer` may see them."""
+    return member_cards_of(_newest(viewer, limit), viewer=viewer)
+
+
+def newest_member_ids(viewer, *, limit: int = 6) -> list[int]:
+    """newest_members' ids, for a page that builds their cards with others (the
+    members blocked either way are left out)."""
+    return list(_newest(viewer, limit).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

@@ -14,25 +14,31 @@ from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.models import OpenTo
 from guanxi.directory import selectors
 from guanxi.directory.forms import TEXT_FILTERS, DirectoryFilterForm
-from guanxi.network.suggestions.selectors import suggestions_for
+from guanxi.network.suggestions.selectors import suggestions_and_cards
 
 NEWEST_ON_HOME = 6
 SUGGESTIONS_ON_HOME = 3
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {
-        "newest": selectors.newest_members(request.user, limit=NEWEST_ON_HOME),
-        "member_count": selectors.member_count(),
-    }
+    context: dict[str, object] = {"member_count": selectors.member_count()}
     if request.user.is_authenticated:
         profile, completeness = selectors.profile_completeness(user=request.user)
+        # The newest members' cards and the suggestions' are built in one pass.
+        suggestions, newest = suggestions_and_cards(
+            request.user,
+            limit=SUGGESTIONS_ON_HOME,
+            also=selectors.newest_member_ids(request.user, limit=NEWEST_ON_HOME),
+        )
         context.update(
+            newest=newest,
             my_profile=profile,
             completeness=completeness,
             newcomer=account_selectors.is_newcomer(user=request.user),
-            suggestions=suggestions_for(request.user, limit=SUGGESTIONS_ON_HOME),
+            suggestions=suggestions,
         )
+    else:
+        context["newest"] = selectors.newest_members(request.user, limit=NEWEST_ON_HOME)
     return render(request, "core/home.html", context)
 
 

@@ -18,6 +18,7 @@ LAZY_REFRESH_SECONDS per member).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -187,11 +188,12 @@ def _state(user_id: int) -> bool | None:
     return None if found is None else bool(found[0])
 
 
-def _cards(viewer: User, rows: list[Row], limit: int) -> list[SuggestionCard]:
-    """The cards of `rows`: the stored count, the faces that passed their check, and
-    the reasons from what each profile shows to members today. A suggestion left with
-    no reason at all (a shared tag removed, nobody in common any more) is not shown,
-    and a list with anything out of date is refreshed in the background."""
+def _shown(viewer: User, rows: list[Row], limit: int) -> list[tuple[Row, list[str]]]:
+    """The rows to show, with their reasons: the stored count, the faces that passed
+    their check, and the reasons from what each profile shows to members today. A
+    suggestion left with no reason at all (a shared tag removed, nobody in common any
+    more) is not shown, and a list with anything out of date is refreshed in the
+    background."""
     viewer_id = viewer.pk
     # The traits decide which rows are shown (a profile, an active account, a reason),
     # so only their cards are built, the spare rows' and their faces' are not.
@@ -212,14 +214,12 @@ def _cards(viewer: User, rows: list[Row], limit: int) -> list[SuggestionCard]:
             shown.append((row, said))
     if changed:
         _refresh_later(viewer_id)
-    # One call for the candidates and the faces (never one another: candidates are
-    # not connections). Blocks are left out already: the served query and excluded_for
-    # for candidates, the faces' check for faces; member_cards leaves out the inactive.
-    ids = [row.candidate for row, _said in shown]
-    faces = [face for row, _said in shown for face in row.faces]
-    members = {
-        card.id: card for card in member_cards(viewer=viewer, ids=[*ids, *faces], keep_blocked=True)
-    }
+    return shown
+
+
+def _cards(
+    shown: list[tuple[Row, list[str]]], members: dict[int, MemberCard]
+) -> list[SuggestionCard]:
     dismiss_url = _member_url("network_suggestion_dismiss")
     introduce_url = _member_url("network_introduction_ask")
     return [
@@ -254,18 +254,41 @@ def _refresh_later(user_id: int) -> None:
         transaction.on_commit(lambda: refresh_suggestions.enqueue(user_id))
 
 
-def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
-    """The viewer's suggestions, best first, with their reasons (a handful of queries
-    whatever the size of the community and the viewer's number of connections)."""
+def _rows(viewer: User, limit: int) -> list[Row]:
     stale = _state(viewer.pk)
     if stale is None:
         # Never computed (a new member, or before the first recompute): rank live
         # now (its faces are true now) and store in the background.
         _refresh_later(viewer.pk)
         ranked = live_suggestions(viewer.pk, params=LIVE_PARAMS)[:limit]
-        rows = [Row(r.user_id, r.mutual_count, r.score, r.faces, False) for r in ranked]
-        return _cards(viewer, rows, limit)
+        return [Row(r.user_id, r.mutual_count, r.score, r.faces, False) for r in ranked]
     if stale:
         _refresh_later(viewer.pk)
     # A few more than shown, in case some lost every reason since they were stored.
-    return _cards(viewer, _served(viewer.pk, limit + SPARE_ROWS), limit)
+    return _served(viewer.pk, limit + SPARE_ROWS)
+
+
+def suggestions_for(viewer: User, *, limit: int = 20) -> list[SuggestionCard]:
+    """The viewer's suggestions, best first, with their reasons (a handful of queries
+    whatever the size of the community and the viewer's number of connections)."""
+    return suggestions_and_cards(viewer, limit=limit)[0]
+
+
+def suggestions_and_cards(
+    viewer: User, *, limit: int = 20, also: Sequence[int] = ()
+) -> tuple[list[SuggestionCard], list[MemberCard]]:
+    """suggestions_for, and the cards of the members `also` (in that order) built in the
+    same member_cards call: a page listing both (the home page's newest members) builds
+    its cards in one pass. The caller has left out of `also` members blocked either way."""
+    shown = _shown(viewer, _rows(viewer, limit), limit)
+    # One call for the candidates, the faces and `also` (candidates and faces are
+    # never one another: candidates are not connections). Blocks are left out already:
+    # the served query and excluded_for for candidates, the faces' check for faces;
+    # member_cards leaves out the inactive.
+    ids = [row.candidate for row, _said in shown]
+    faces = [face for row, _said in shown for face in row.faces]
+    members = {
+        card.id: card
+        for card in member_cards(viewer=viewer, ids=[*also, *ids, *faces], keep_blocked=True)
+    }
+    return _cards(shown, members), [members[pk] for pk in also if pk in members]
