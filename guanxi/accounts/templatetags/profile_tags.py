@@ -33,7 +33,7 @@ def years(entry) -> SafeString:
     if start and end:
         text = str(start) if start == end else f"{start} – {end}"
     elif start:
-        text = f"{start} – {gettext('present')}"
+        text = "{} – {}".format(start, gettext("present"))  # makemessages misses f-strings
     else:
         text = str(end) if end else ""
     return format_html("{}\n", text)
