@@ -3,10 +3,11 @@
 
 Starts `guanxi serve` (2 web workers, the task worker and the scheduler running) on a
 dataset built by bench/http (default 10,000 members with their graph, under var/bench/),
-then for --seconds at once:
+then, after --warmup seconds of the same load that are not counted, for --seconds at once:
 
 - readers: --readers keep-alive connections, each a signed-in member asking for profile
-  pages (a random member) and the home page, as fast as they are answered;
+  pages (a random member) and the home page, as fast as they are answered, or on a fixed
+  schedule of --reads-per-second (latency then counted from each read's slot);
 - writers: --writes-per-second writes on a fixed schedule, in turn: a connection request
   (POST /api/v1/network/invitations) and a profile edit (PATCH /api/v1/me/profile)
   through the API with personal access tokens, and a background task (a member's
@@ -55,6 +56,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--degrees", default="10,100", help="the signed-in members' degrees")
     parser.add_argument("--data-root", default=str(dataset.ROOT / "var" / "bench"))
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="seconds of the same load first, not counted (each worker's first pages "
+        "compile templates and fill caches)",
+    )
     parser.add_argument("--writes-per-second", type=float, default=20.0)
     parser.add_argument("--readers", type=int, default=4, help="keep-alive reading connections")
     parser.add_argument(
@@ -131,8 +139,9 @@ def main() -> int:
     read_status: Counter = Counter()
     write_status: Counter = Counter()
     stop = threading.Event()
+    measuring = threading.Event()  # set after the warm-up: only then are results kept
     load_start = os.getloadavg()
-    started_wall = time.time()
+    started_wall = [time.time()]  # when the counted window starts (after the warm-up)
 
     paced = Schedule(args.reads_per_second) if args.reads_per_second > 0 else None
 
@@ -154,6 +163,8 @@ def main() -> int:
             elapsed = (time.perf_counter() - began) * 1000
             if slot is not None:  # from the slot: the wait for a late slot counts too
                 elapsed = (time.monotonic() - slot) * 1000
+            if not measuring.is_set():
+                continue
             with lock:
                 reads.append(elapsed)
                 read_status[status] += 1
@@ -180,6 +191,8 @@ def main() -> int:
                 except Exception as error:  # noqa: BLE001 - counted, like an HTTP error
                     status = type(error).__name__
                 elapsed = (time.perf_counter() - began) * 1000
+                if not measuring.is_set():
+                    continue
                 with lock:
                     enqueues.append(elapsed)
                     write_status[("task", status)] += 1
@@ -199,6 +212,8 @@ def main() -> int:
             except OSError as error:
                 status = type(error).__name__
             elapsed = (time.perf_counter() - began) * 1000
+            if not measuring.is_set():
+                continue
             with lock:
                 writes.append(elapsed)
                 write_status[(path, status)] += 1
@@ -215,6 +230,9 @@ def main() -> int:
     try:
         for thread in threads:
             thread.start()
+        time.sleep(args.warmup)
+        started_wall[0] = time.time()
+        measuring.set()
         time.sleep(args.seconds)
         stop.set()
         for thread in threads:
@@ -229,7 +247,7 @@ def main() -> int:
     failed = sum(n for (kind, st), n in write_status.items() if kind == "task" and st != "enqueued")
     errors_5xx = sum(n for s, n in read_status.items() if isinstance(s, int) and s >= 500)
     errors_5xx += sum(n for (_k, s), n in write_status.items() if isinstance(s, int) and s >= 500)
-    tasks = tasks_finished(data_dir / "guanxi.sqlite3", started_wall)
+    tasks = tasks_finished(data_dir / "guanxi.sqlite3", started_wall[0])
     figures = {
         "members": shape.members,
         "edges": shape.edges,

@@ -67,7 +67,7 @@ def test_mixed_bench_reads_while_writes_land_without_lock_errors(tmp_path):
         "mixed.py",
         *("--members", "120", "--edges", "900", "--degrees", "10,30", "--seconds", "3"),
         *("--writes-per-second", "10", "--readers", "2", "--writers", "2", "--out", str(out)),
-        *("--reads-per-second", "20"),
+        *("--reads-per-second", "20", "--warmup", "1"),
     )
 
     figures = json.loads(out.read_text())
