@@ -8,14 +8,17 @@ even queried), so neither a template nor the API can leak a hidden section.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import EmptyResultSet
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.urls import reverse
+from django.utils.encoding import filepath_to_uri
 
 from guanxi.accounts.access import access_member
 from guanxi.accounts.errors import EntryNotFound
@@ -32,9 +35,15 @@ from guanxi.accounts.models import (
     initials_of,
 )
 from guanxi.accounts.tokens import TOKEN_PREFIX, TOKEN_RAW_MAX, token_digest
-from guanxi.accounts.visibility import Visibility, audience_of, hidden_member_ids
+from guanxi.accounts.visibility import (
+    Audience,
+    Visibility,
+    audience_of,
+    hidden_member_ids,
+    member_audience,
+)
 from guanxi.core.prepared import PreparedQuery
-from guanxi.places.models import localized_name
+from guanxi.places.models import Place, localized_name
 
 
 @dataclass(frozen=True)
@@ -235,7 +244,7 @@ def faces(ids: Sequence[int]) -> dict[int, Face]:
     if not ids:
         return {}
     q = connection.ops.quote_name
-    storage = Profile._meta.get_field("photo").storage
+    photo_url = photo_url_maker()
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -245,9 +254,28 @@ def faces(ids: Sequence[int]) -> dict[int, Face]:
         )
         rows = cursor.fetchall()
     return {
-        pk: Face(pk=pk, initials=initials_of(name), photo_url=storage.url(photo) if photo else None)
+        pk: Face(pk=pk, initials=initials_of(name), photo_url=photo_url(photo) if photo else None)
         for pk, name, photo in rows
     }
+
+
+def photo_url_maker() -> Callable[[str], str]:
+    """`storage.url` for profile photos, for a list of them: with the file system storage
+    the URL is its base URL and the quoted name, so the base is read once, not in
+    `urljoin` for every avatar. Names `urljoin` would rewrite (empty, "." or ".."
+    segments) and other storages get `storage.url` itself: the same string either way."""
+    storage = Profile._meta.get_field("photo").storage
+    base = storage.base_url if isinstance(storage, FileSystemStorage) else None
+    if base is None or storage.__class__.url is not FileSystemStorage.url:
+        return storage.url
+
+    def url(name: str) -> str:
+        path = filepath_to_uri(name).lstrip("/")
+        if not path or "//" in path or "/." in f"/{path}":
+            return storage.url(name)
+        return base + path
+
+    return url
 
 
 # --- Member cards ------------------------------------------------------------------------
@@ -285,7 +313,7 @@ class MemberCard:
         return " · ".join(part for part in (self.city or self.country, self.company) if part)
 
 
-# The profile columns a card reads.
+# The profile columns a card reads, in the order `_cards` takes them (plus "connected").
 CARD_FIELDS = (
     "pk", "display_name", "headline", "photo", "city", "place__name_en", "place__name_zh",
     "country", "company", "position", "open_to", "vis_location", "vis_work", "vis_skills", "vis_open_to",
@@ -310,14 +338,8 @@ def member_cards(
         wanted = [pk for pk in wanted if pk not in hidden]
     if not wanted:
         return []
-    found = {
-        card.id: card
-        for card in member_cards_of(
-            Profile.objects.filter(pk__in=wanted, user__is_active=True),
-            viewer=viewer,
-            first_skill=first_skill,
-        )
-    }
+    audience = audience_of(viewer)
+    found = {card.id: card for card in _cards(_card_rows(audience, wanted), audience, first_skill)}
     return [found[pk] for pk in wanted if pk in found]
 
 
@@ -326,47 +348,124 @@ def member_cards_of(
 ) -> list[MemberCard]:
     """Cards of the profiles a caller's own query selects, in its order: for a list that
     finds its members in SQL anyway (the directory), so the page query fetches the cards
-    too. The caller has left out inactive and blocked members. Two queries at most."""
+    too. The caller has left out inactive and blocked members. Two queries at most.
+    (A caller that has the ids already asks `member_cards`: its statement costs less.)"""
     audience = audience_of(viewer)
-    rows = list(
-        profiles.annotate(
-            connected=ExpressionWrapper(audience.connected_q(), output_field=BooleanField())
-        ).values(*CARD_FIELDS, "connected")
-    )
+    rows = profiles.annotate(
+        connected=ExpressionWrapper(audience.connected_q(), output_field=BooleanField())
+    ).values_list(*CARD_FIELDS, "connected")
+    return _cards(list(rows), audience, first_skill)
 
-    def sees(row: dict, section: str) -> bool:
-        return audience.sees(row[f"vis_{section}"], row["pk"], connected=bool(row["connected"]))
 
-    with_skills = [row["pk"] for row in rows if sees(row, "skills")]
+def _cards(rows: Sequence[Sequence], audience: Audience, first_skill: str) -> list[MemberCard]:
+    """The cards of rows of CARD_FIELDS and "connected", in their order."""
+
+    def sees(row: Sequence, level: int) -> bool:
+        return audience.sees(level, row[0], connected=bool(row[17]))
+
+    with_skills = [row[0] for row in rows if sees(row, row[13])]
     skills = _card_skills(with_skills, first_skill) if with_skills else {}
     # Handles are [a-z0-9_]: build profile URLs around one reverse() instead of one each.
     url_head, _sep, url_tail = reverse("profile", kwargs={"handle": "~"}).partition("~")
-    storage = Profile._meta.get_field("photo").storage
+    photo_url = photo_url_maker()
     cards = []
     for row in rows:
-        location, work = sees(row, "location"), sees(row, "work")
+        (pk, name, headline, photo, city, name_en, name_zh, country, company, position,
+         open_to, vis_location, vis_work, _vis_skills, vis_open_to, handle, is_demo, _c) = row  # fmt: skip
+        location, work = sees(row, vis_location), sees(row, vis_work)
         cards.append(
             MemberCard(
-                id=row["pk"],
-                handle=row["user__username"],
-                url=f"{url_head}{row['user__username']}{url_tail}",
-                display_name=row["display_name"],
-                headline=row["headline"],
-                initials=initials_of(row["display_name"]),
-                photo_url=storage.url(row["photo"]) if row["photo"] else None,
-                is_demo=row["user__is_demo"],
+                id=pk,
+                handle=handle,
+                url=f"{url_head}{handle}{url_tail}",
+                display_name=name,
+                headline=headline,
+                initials=initials_of(name),
+                photo_url=photo_url(photo) if photo else None,
+                is_demo=bool(is_demo),
                 # The gazetteer's name in the viewer's language, else what the member wrote.
-                city=(localized_name(row["place__name_en"], row["place__name_zh"]) or row["city"])
-                if location
-                else "",
-                country=row["country"] if location else "",
-                company=row["company"] if work else "",
-                position=row["position"] if work else "",
-                skills=skills.get(row["pk"], []),
-                open_to=OpenTo.from_mask(row["open_to"]) if sees(row, "open_to") else [],
+                city=(localized_name(name_en, name_zh) or city) if location else "",
+                country=country if location else "",
+                company=company if work else "",
+                position=position if work else "",
+                skills=skills.get(pk, []),
+                open_to=OpenTo.from_mask(open_to) if sees(row, vis_open_to) else [],
             )
         )
     return cards
+
+
+# A viewer id that occurs nowhere else in the connection condition's parameters.
+_VIEWER_MARKER = -(2**62) + 1
+_card_statements: dict[tuple[str, str], tuple] = {}
+
+
+def _card_rows(audience: Audience, ids: list[int]) -> list[tuple]:
+    """Rows of CARD_FIELDS and "connected" for the active members among `ids`, in any
+    order. Plain SQL: the ORM took longer to build this statement than to run it, and
+    every list of people asks. The connection condition is the member graph's own SQL
+    (`Audience.connected_q`), compiled once per database vendor for a marker viewer
+    whose id each call puts in its place."""
+    head, connected_sql, connected_params = _card_statement()
+    viewer = audience.viewer_id
+    if viewer is None or connected_sql is None:
+        connected_sql, connected_params = "NULL", ()
+    params = [viewer if p == _VIEWER_MARKER else p for p in connected_params]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {head[0]}, {connected_sql} {head[1]} IN ({marks})", [*params, True, *ids]
+        )
+        return cursor.fetchall()
+
+
+def _card_statement() -> tuple[tuple[str, str], str | None, tuple]:
+    """(the columns and FROM ... WHERE around the connection condition, that condition
+    and its parameters), for the database's vendor (None: no member graph)."""
+    key = (connection.alias, connection.vendor)
+    cached = _card_statements.get(key)
+    if cached is not None:
+        return cached
+    q = connection.ops.quote_name
+    profile, user = Profile._meta, User._meta
+    place = Place._meta
+
+    def col(meta, name: str) -> str:
+        return f"{q(meta.db_table)}.{q(meta.get_field(name).column)}"
+
+    columns = ", ".join(
+        [
+            f"{q(profile.db_table)}.{q(profile.pk.column)}",
+            *(col(profile, n) for n in ("display_name", "headline", "photo", "city")),
+            col(place, "name_en"),
+            col(place, "name_zh"),
+            *(col(profile, n) for n in ("country", "company", "position", "open_to")),
+            *(col(profile, f"vis_{n}") for n in ("location", "work", "skills", "open_to")),
+            col(user, "username"),
+            col(user, "is_demo"),
+        ]
+    )
+    pk = f"{q(profile.db_table)}.{q(profile.pk.column)}"
+    tail = (
+        f"FROM {q(profile.db_table)} "  # noqa: S608 - model tables
+        f"INNER JOIN {q(user.db_table)} ON {q(user.db_table)}.{q(user.pk.column)} = {pk} "
+        f"LEFT OUTER JOIN {q(place.db_table)} ON {q(place.db_table)}.{q(place.pk.column)} "
+        f"= {col(profile, 'place')} WHERE {col(user, 'is_active')} = %s AND {pk}"
+    )
+    query = Profile.objects.annotate(
+        connected=ExpressionWrapper(
+            member_audience(_VIEWER_MARKER).connected_q(), output_field=BooleanField()
+        )
+    ).query
+    compiler = query.get_compiler(connection=connection)
+    try:
+        connected_sql, connected_params = compiler.compile(query.annotations["connected"])
+    except EmptyResultSet:  # no member graph: nobody is connected
+        statement: tuple = ((columns, tail), None, ())
+    else:
+        statement = ((columns, tail), connected_sql, tuple(connected_params))
+    _card_statements[key] = statement
+    return statement
 
 
 def _card_skills(ids: list[int], first_key: str = "") -> dict[int, list[str]]:
@@ -500,12 +599,19 @@ def tokens_for_user(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+# Every API request signed in with a token asks: compiled once (see core/prepared.py).
+# The digest is unique, so `[:1]` in the model's order is what `.first()` returned.
+_token_by_digest = PreparedQuery(
+    lambda digest: AccessToken.objects.select_related("user").filter(
+        digest=digest, user__is_active=True
+    )[:1],
+    "\x00digest",
+)
+
+
 def token_for_raw(raw: str) -> AccessToken | None:
     """The token `raw` stands for, with its user, if that user is active; else None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > TOKEN_RAW_MAX:
         return None
-    return (
-        AccessToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), user__is_active=True)
-        .first()
-    )
+    found = _token_by_digest(token_digest(raw))
+    return found[0] if found else None

@@ -485,11 +485,6 @@ def page_ids_and_total(
     return [pk for pk, _matches in rows], rows[0][1] if rows else 0
 
 
-def profiles_in_order(ids: list[int], filters: DirectoryFilters) -> QuerySet[Profile]:
-    """The profiles `ids`, in the search's order (for the cards to fetch)."""
-    return Profile.objects.filter(pk__in=ids).order_by(*_ordering(filters))
-
-
 def page_rows(
     base: QuerySet[Profile],
     plan: Plan,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Education, Experience, Profile, ProfileTag, User
-from guanxi.accounts.selectors import MemberCard, member_cards_of
+from guanxi.accounts.selectors import MemberCard, member_cards, member_cards_of
 from guanxi.accounts.visibility import audience_of, hidden_member_ids
 from guanxi.directory import query_plan
 from guanxi.directory.filters import SORT_NAME, SORT_NEWEST, SORTS, DirectoryFilters
@@ -94,10 +94,9 @@ def directory_search(
             num_pages = _num_pages(total, total_is, page_size)
             if page > num_pages:
                 raise PageOutOfRange(num_pages)
-            cards = member_cards_of(
-                query_plan.profiles_in_order(ids, filters),
-                viewer=viewer,
-                first_skill=filters.skill,
+            # `ids` are in the search's order, and blocks are out of `base` already.
+            cards = member_cards(
+                viewer=viewer, ids=ids, first_skill=filters.skill, keep_blocked=True
             )
             return _page(cards, page, page_size, total, total_is, num_pages)
     total, total_is = query_plan.count_matches(base, plan)

@@ -6,7 +6,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from guanxi.accounts.models import OpenTo, Profile
-from guanxi.accounts.selectors import SKILLS_ON_CARD, member_cards
+from guanxi.accounts.selectors import (
+    SKILLS_ON_CARD,
+    member_cards,
+    member_cards_of,
+    photo_url_maker,
+)
 from guanxi.accounts.visibility import Visibility
 from guanxi.network.services import block, connect_members
 from tests.factories import fill_profile, make_member
@@ -78,3 +83,42 @@ def test_first_skill_comes_first(alice):
     pk = _member("sorter")
     (card,) = member_cards(viewer=alice, ids=[pk], first_skill="django")
     assert card.skills[0] == "Django"
+
+
+def test_cards_by_ids_equal_the_cards_of_a_queryset(alice, bob, carol):
+    """`member_cards` reads its rows in plain SQL, `member_cards_of` with the ORM: the
+    same cards, for a connection, a member, the owner and a visitor."""
+    ids = [
+        _member("near", location=Visibility.CONNECTIONS, work=Visibility.CONNECTIONS),
+        _member("far", skills=Visibility.CONNECTIONS, open_to=Visibility.ONLY_ME),
+        alice.pk,
+        bob.pk,
+    ]
+    Profile.objects.filter(pk=ids[1]).update(photo="photos/2/a b.jpg")
+    connect_members(a=alice, b=Profile.objects.get(pk=ids[0]).user)
+    for viewer in (alice, carol, Profile.objects.get(pk=ids[1]).user, AnonymousUser(), None):
+        of = member_cards_of(Profile.objects.filter(pk__in=ids).order_by("pk"), viewer=viewer)
+        assert member_cards(viewer=viewer, ids=sorted(ids)) == of
+    (near,) = member_cards(viewer=alice, ids=[ids[0]])
+    assert (near.city, near.company) == ("Hangzhou", "West Lake Labs")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "photos/1/abc.jpg",
+        "photos/1/a b+c%20d é 照片.jpg",
+        "photos/1/#?&=;:@.jpg",
+        "/photos/1/x.jpg",
+        "photos//1/x.jpg",
+        "photos/./1/x.jpg",
+        "photos/../x.jpg",
+        "photos/.hidden/x.jpg",
+        "photos/1/x.jpg/",
+    ],
+)
+@pytest.mark.parametrize("media_url", ["/media/", "https://cdn.example.com/m/"])
+def test_photo_urls_are_the_storage_urls(name, media_url, settings):
+    settings.MEDIA_URL = media_url
+    storage = Profile._meta.get_field("photo").storage
+    assert photo_url_maker()(name) == storage.url(name)
