@@ -25,6 +25,7 @@ class Row:
     degrees: tuple[int, int] | None
     cpu_median: float
     cpu_p95: float
+    cpu_p99: float
     cpu_mean_loaded: float
     latency_median: float
     latency_p99: float
@@ -57,6 +58,7 @@ def row(case: Case, cpu: CpuResult, loads: list[LoadResult], healthz_throughput:
         degrees=case.degrees,
         cpu_median=statistics.median(cpu.cpu_ms) if cpu.cpu_ms else float("nan"),
         cpu_p95=percentile(cpu.cpu_ms, 95),
+        cpu_p99=percentile(cpu.cpu_ms, 99),
         cpu_mean_loaded=cpu_loaded,
         latency_median=statistics.median(latencies) if latencies else float("nan"),
         latency_p99=percentile(latencies, 99),
@@ -76,10 +78,10 @@ def _ms(value: float) -> str:
 
 def markdown(rows: list[Row]) -> str:
     lines = [
-        "| page | case | viewers' connections | server CPU median ms | CPU p95 ms"
+        "| page | case | viewers' connections | server CPU median ms | CPU p95 ms | CPU p99 ms"
         " | CPU mean under load ms | latency median ms | latency p99 ms | req/s"
         " | ratio to /healthz | requests (load + CPU pass) | errors |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         degrees = "–"
@@ -88,7 +90,7 @@ def markdown(rows: list[Row]) -> str:
             degrees = f"{low:,}" if low == high else f"{low:,}–{high:,}"
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(r.errors.items())) or "0"
         lines.append(
-            f"| {r.page} | {r.label} | {degrees} | {_ms(r.cpu_median)} | {_ms(r.cpu_p95)}"
+            f"| {r.page} | {r.label} | {degrees} | {_ms(r.cpu_median)} | {_ms(r.cpu_p95)} | {_ms(r.cpu_p99)}"
             f" | {_ms(r.cpu_mean_loaded)} | {_ms(r.latency_median)} | {_ms(r.latency_p99)}"
             f" | {r.throughput:,.1f} | {r.ratio:.3f} | {r.count} + {r.cpu_count} | {errors} |"
         )
