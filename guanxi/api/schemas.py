@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
+from ninja.renderers import JSONRenderer
 from pydantic import model_validator
 
 # A pattern for text fields that must say something: at least one non-space character.
@@ -101,28 +102,41 @@ class MemberCard(Schema):
         return [item.slug for item in obj.open_to]
 
     @classmethod
-    def of(cls, card, request: HttpRequest | None) -> MemberCard:
-        """The schema of an accounts card, built without validating it again (its fields
-        are typed already), by the resolvers above. A view that answers with schema
-        instances is only dumped by ninja, where a dict or dataclass is read field by
-        field through a getter: about 25 µs a card, more than its queries in a long list."""
+    def dumped(cls, card, request: HttpRequest | None) -> dict[str, Any]:
+        """What ninja's dump of the validated card is (the same keys in the same order),
+        by the resolvers above, for answers built as their schema's dump already (see
+        `json_answer`): validating through ninja's getter costs about 25 µs a card, more
+        than its queries in a long list."""
         context = {"request": request}
-        return cls.model_construct(
-            id=card.id,
-            handle=card.handle,
-            url=cls.resolve_url(card, context),
-            display_name=card.display_name,
-            headline=card.headline,
-            initials=card.initials,
-            photo_url=cls.resolve_photo_url(card, context),
-            is_demo=card.is_demo,
-            city=cls.resolve_city(card),
-            country=cls.resolve_country(card),
-            company=cls.resolve_company(card),
-            position=cls.resolve_position(card),
-            skills=card.skills,
-            open_to=cls.resolve_open_to(card),
-        )
+        return {
+            "id": card.id,
+            "handle": card.handle,
+            "url": cls.resolve_url(card, context),
+            "display_name": card.display_name,
+            "headline": card.headline,
+            "initials": card.initials,
+            "photo_url": cls.resolve_photo_url(card, context),
+            "is_demo": card.is_demo,
+            "city": cls.resolve_city(card),
+            "country": cls.resolve_country(card),
+            "company": cls.resolve_company(card),
+            "position": cls.resolve_position(card),
+            "skills": card.skills,
+            "open_to": cls.resolve_open_to(card),
+        }
+
+
+_renderer = JSONRenderer()
+
+
+def json_answer(request: HttpRequest, data: Any) -> HttpResponse:
+    """`data`, already its response schema's dump, answered as ninja answers a validated
+    result (its renderer, its content type): ninja passes a response through as it is, so
+    neither builds schema instances nor dumps them again (for the long lists of cards)."""
+    return HttpResponse(
+        _renderer.render(request, data, response_status=200),
+        content_type=f"{_renderer.media_type}; charset={_renderer.charset}",
+    )
 
 
 CountIs = Literal["exact", "at_least", "about"]

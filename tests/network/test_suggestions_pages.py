@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -9,9 +11,11 @@ from django.urls import reverse
 
 from guanxi.accounts.models import User
 from guanxi.accounts.services import access_token_create
+from guanxi.api.schemas import MemberCard
 from guanxi.network import services
 from guanxi.network.models import Dismissal
 from guanxi.network.suggestions import services as suggestions
+from guanxi.network.suggestions.api import SuggestionOut, SuggestionPage
 from guanxi.network.suggestions.selectors import suggestions_for
 from tests.factories import make_member
 from tests.network.suggestion_helpers import link, members, tag
@@ -185,6 +189,23 @@ def test_api_lists_suggestions_with_reasons(alice, circle, client):
     assert items[0]["member"]["handle"] == first.username
     assert items[0]["reasons"] == ["2 mutual connections", "both interested in #Edtech"]
     assert items[0]["mutual_count"] == 2
+
+
+def test_api_answer_is_its_schemas_dump(alice, circle, client):
+    # The endpoint renders its schema's dump built by hand: the keys and their order must
+    # be the schema's, the bytes those of ninja's renderer.
+    suggestions.refresh_member(alice.pk)
+    response = client.get(_api("network_suggestions_list"), **_bearer(alice))
+    body = response.json()
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.content == json.dumps(body).encode()
+    assert list(body) == list(SuggestionPage.model_fields)
+    item = body["items"][0]
+    assert list(item) == list(SuggestionOut.model_fields)
+    assert item["mutual_connections"]
+    for card in (item["member"], *item["mutual_connections"]):
+        assert list(card) == list(MemberCard.model_fields)
+        assert card["url"].startswith("http://testserver/")
 
 
 def test_api_needs_auth_and_valid_limit(alice, client):
