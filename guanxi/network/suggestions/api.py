@@ -77,7 +77,7 @@ class SuggestionsQuery(Schema):
 )
 def suggestions_list(request: HttpRequest, query: Query[SuggestionsQuery]):
     found = served.suggestions_for(request.auth, limit=query.limit)
-    # SuggestionPage's dump, built directly (up to sixty cards in one answer).
+    # SuggestionPage's dump, built directly (up to ninety cards in one answer).
     page = {
         "items": [
             {
