@@ -5,9 +5,11 @@ Kept free of Django imports so settings.py can use it before apps load.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -40,15 +42,24 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
 
 
 def secret_key_from_file(path: Path) -> str:
-    """Read the local secret key, creating it (mode 600) on first run."""
+    """Read the local secret key, creating it (mode 600) on first run.
+
+    Processes that start together (the web workers, the task worker) must agree on one
+    key and never read a half-written file: the key is written to a private temporary
+    file and linked into place, which fails if another process got there first, and
+    then everyone reads the file that won."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")  # mode 600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()
 
 
 def email_settings(url: str | None) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,41 @@ print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "options": db
     assert values["cache"] == "guanxi.core.cache.sqlite.SQLiteCache"
     assert values["cache_file"] == str(tmp_path / "cache.sqlite3")
     assert values["conn_max_age"] > 0  # the web server's threads keep their connection
+
+
+ROUNDS = 500
+
+
+def _keys_in_a_process(root: str, start, keys) -> None:
+    start.wait()
+    try:
+        keys.put([secret_key_from_file(Path(root) / f"key{i}") for i in range(ROUNDS)])
+    except OSError as error:  # the old exclusive create lost the race here
+        keys.put(repr(error))
+
+
+def test_secret_key_created_by_processes_starting_together_is_one_key(tmp_path):
+    """Workers starting at once used to race: one failed on the exclusive create, or
+    read the file before its key was written. Eight processes create the same 500 keys
+    at once; every one must read the same complete keys."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    start, keys = context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_keys_in_a_process, args=(str(tmp_path), start, keys))
+        for _ in range(8)
+    ]
+    for process in processes:
+        process.start()
+    start.set()
+    found = [keys.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    first = found[0]
+    assert all(isinstance(each, list) for each in found), found
+    assert all(each == first for each in found)
+    assert all(len(key) >= 50 for key in first)
+    assert first == [(tmp_path / f"key{i}").read_text().strip() for i in range(ROUNDS)]
+    assert len(list(tmp_path.iterdir())) == ROUNDS  # no temporary file left behind
+    assert all((tmp_path / f"key{i}").stat().st_mode & 0o777 == 0o600 for i in range(ROUNDS))
