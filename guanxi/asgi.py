@@ -7,6 +7,7 @@ when the live chats come. Why not Django's ASGIHandler: docs/DESIGN-platform.md,
 "Serving pages".
 """
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -21,6 +22,21 @@ from guanxi.core.asgi_bridge import WSGIOnThreads  # noqa: E402 - needs settings
 THREADS = int(os.environ.get("GUANXI_WEB_THREADS", "4"))
 
 pages = WSGIOnThreads(django_application, threads=THREADS)
+
+
+def _freeze_what_lives_as_long_as_the_process() -> None:
+    """Load the URLconf (and with it every view module), then move everything loaded so
+    far out of the garbage collector's reach: the collections that requests trigger then
+    scan only what requests make. Unfrozen, a full collection of the ~100,000 objects of
+    start-up cost ~70 ms of CPU and fell on one request in ~1,500 (the p99's tail)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf's modules now
+    gc.collect()
+    gc.freeze()
+
+
+_freeze_what_lives_as_long_as_the_process()
 
 
 async def application(scope, receive, send):
