@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -54,6 +55,9 @@ def pending_invitations(user, limit: int = 3) -> dict:
     return {"items": items, "count": count}
 
 
+_CSRF_INPUT = CsrfTokenNode()
+
+
 @register.simple_tag(takes_context=True)
 def suggestion_actions(context) -> SafeString:
     """The end of a suggestion's card: its reasons with the faces of mutual connections,
@@ -72,13 +76,7 @@ def suggestion_actions(context) -> SafeString:
             )
         said = format_html_join(" · ", "{}", ((reason,) for reason in card.reasons))
         reasons = format_html('<p class="suggestion-reasons">{}{}</p>', faces, said)
-    # What {% csrf_token %} writes (the page's one masked token).
-    masked = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', masked)
-        if masked and masked != "NOTPROVIDED"
-        else ""
-    )
+    csrf = _CSRF_INPUT.render(context)  # Django's own {% csrf_token %} (the page's token)
     introduce = ""
     if card.mutual_count:
         introduce = format_html(
