@@ -121,8 +121,14 @@ def _set_delivery(user, key: str, delivery: str) -> None:
     if delivery == kind.default_delivery:
         KindPreference.objects.filter(user=user, kind=key).delete()
     else:
-        KindPreference.objects.update_or_create(
-            user=user, kind=key, defaults={"delivery": Delivery(delivery).value}
+        # One INSERT … ON CONFLICT DO UPDATE: update_or_create's read, insert and re-read
+        # fail when another request deletes the row it collided with in between (an Undo
+        # racing two unsubscribes on PostgreSQL).
+        KindPreference.objects.bulk_create(
+            [KindPreference(user=user, kind=key, delivery=Delivery(delivery).value)],
+            update_conflicts=True,
+            unique_fields=["user", "kind"],
+            update_fields=["delivery"],
         )
 
 
