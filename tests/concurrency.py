@@ -32,3 +32,29 @@ def run_together(targets: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join()
     return results
+
+
+def on_other_connection(work: Callable[[], object]) -> threading.Thread:
+    """Start `work` in a thread with its own database connection; `outcome` joins it."""
+
+    def run() -> None:
+        try:
+            run.outcome = work()  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - re-raised by outcome()
+            run.outcome = exc  # type: ignore[attr-defined]
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.run_target = run  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
+def outcome(thread: threading.Thread) -> object:
+    """Wait for a thread of `on_other_connection`: what its work returned, or raise."""
+    thread.join()
+    result = thread.run_target.outcome  # type: ignore[attr-defined]
+    if isinstance(result, Exception):
+        raise result
+    return result

@@ -193,8 +193,15 @@ def follow(*, follower: User, followee_id: int) -> bool:
     if follower.pk == followee_id:
         raise Invalid(_("You cannot follow yourself."))
     _visible_member(follower, followee_id)
-    _obj, created = Follow.objects.get_or_create(follower=follower, followee_id=followee_id)
-    return created
+    # Insert and let the unique constraint say "already following". get_or_create would
+    # re-read after the collision, and an unfollow committing in between makes that read
+    # fail (IntegrityError, then DoesNotExist): a 500 on PostgreSQL.
+    try:
+        with transaction.atomic():
+            Follow.objects.create(follower=follower, followee_id=followee_id)
+    except IntegrityError:
+        return False
+    return True
 
 
 @transaction.atomic

@@ -6,15 +6,18 @@ a state one of them left: unsubscribed, or as before; one row per member and kin
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from guanxi.notifications import selectors, unsubscribe
+from guanxi.notifications import services as notification_services
 from guanxi.notifications.models import EmailSettings, KindPreference
 from guanxi.notifications.registry import Delivery
-from tests.concurrency import run_together
+from tests.concurrency import on_other_connection, outcome, run_together
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,3 +100,46 @@ def test_pausing_everything_and_undo_at_once():
         assert EmailSettings.objects.filter(user=member).count() == 1
         _all_answered([_undo(token)()])
         assert selectors.email_settings_for(member).paused is False
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers: no interleaving"
+)
+def test_unsubscribe_colliding_with_an_unsubscribe_then_an_undo_answers():
+    """Forced: while one unsubscribe stores the kind's row, another connection commits the
+    same row first and an Undo deletes it right after (what CI once hit by chance:
+    update_or_create's re-read found nothing and the click got a 500)."""
+    member = make_member("reader")
+    first = notification_services.unsubscribe(user_id=member.pk, scope=KIND)
+    notification_services.unsubscribe_undo(undo=first)  # settings row exists: no other lock
+    seen: list[str] = []
+    undoing: list[threading.Thread] = []
+
+    def interleave(execute, sql, params, many, context):
+        if not sql.startswith('INSERT INTO "notifications_kindpreference"') or seen:
+            return execute(sql, params, many, context)
+        seen.append(sql)
+        other = outcome(
+            on_other_connection(
+                lambda: notification_services.unsubscribe(user_id=member.pk, scope=KIND)
+            )
+        )
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            # The Undo waits for this transaction if it holds the row (the upsert), or
+            # deletes at once if the insert collided (the old code's re-read then fails).
+            undoing.append(
+                on_other_connection(lambda: notification_services.unsubscribe_undo(undo=other))
+            )
+            undoing[0].join(timeout=2)
+
+    with connection.execute_wrapper(interleave):
+        undo = notification_services.unsubscribe(user_id=member.pk, scope=KIND)
+    outcome(undoing[0])
+
+    assert seen and undo is not None
+    # The Undo, last to commit, puts back what the other unsubscribe found: the default.
+    assert selectors.delivery_for(member, KIND) == Delivery.NOW
+    assert KindPreference.objects.filter(user=member, kind=KIND).count() == 0
+    assert EmailSettings.objects.filter(user=member).count() == 1
